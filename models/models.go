@@ -1,0 +1,8 @@
+// Package models holds the GORM entities and the domain rules of the portal.
+package models
+
+// All lists every GORM entity, so the schema test can check that models and
+// migrations agree. Add each new entity here.
+func All() []any {
+	return []any{}
+}
