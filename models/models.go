@@ -4,5 +4,8 @@ package models
 // All lists every GORM entity, so the schema test can check that models and
 // migrations agree. Add each new entity here.
 func All() []any {
-	return []any{}
+	return []any{
+		&AuditEntry{}, &AuditHead{},
+		&Notification{},
+	}
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+
+	"github.com/yibao-health/portal/handlers"
+	"github.com/yibao-health/portal/internal/db"
+	"github.com/yibao-health/portal/internal/migrate"
+	"github.com/yibao-health/portal/internal/notify"
+	"github.com/yibao-health/portal/internal/server"
+	"github.com/yibao-health/portal/migrations"
+)
+
+func runServe(ctx context.Context, args []string, out io.Writer) error {
+	started := time.Now()
+	cfg, _, err := parseConfig("serve", args, out)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, os.Stderr)
+	g, dialect, err := openDB(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	if sqlDB, err := g.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+	if cfg.AutoMigrate {
+		applied, err := migrate.Up(ctx, g, migrations.FS, dialect)
+		if err != nil {
+			return err
+		}
+		for _, m := range applied {
+			log.Info("migration applied", "version", m.Version, "name", m.Name)
+		}
+	} else if err := migrate.Check(ctx, g, migrations.FS, dialect); err != nil {
+		return fmt.Errorf("%w (run `portal migrate up`)", err)
+	}
+	deps := handlers.Deps{Config: cfg, DB: g, Log: log}
+	if !cfg.Production() {
+		deps.Outbox = notify.NewRecorder(log)
+	}
+	app, err := handlers.New(deps)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	return server.Run(ctx, ln, app.Handler(), server.Options{
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		RequestTimeout:  cfg.RequestTimeout,
+		Log:             log,
+		Ready: func(addr net.Addr) {
+			fmt.Fprintf(out, "Yibao Health portal serving at %s (%s, %s database %s, ready in %s)\n",
+				browseURL(addr), cfg.Env, dialect, db.Redacted(databaseName(cfg.DatabaseURL, cfg.DataDir)),
+				time.Since(started).Round(time.Millisecond))
+		},
+	})
+}
+
+// browseURL is the address a person can open: a wildcard listener is shown as localhost.
+func browseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() || ip.IsLoopback() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func databaseName(url, dataDir string) string {
+	if url == "" {
+		return dataDir + "/portal.db"
+	}
+	return url
+}

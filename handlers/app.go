@@ -1,0 +1,62 @@
+// Package handlers is the portal's HTTP edge: thin Echo handlers, the middleware chain
+// and the route table with each route's access class.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"github.com/yibao-health/portal/internal/config"
+	"github.com/yibao-health/portal/internal/notify"
+)
+
+// Deps is everything the handlers need; main.go builds it.
+type Deps struct {
+	Config config.Config
+	DB     *gorm.DB
+	Log    *slog.Logger
+	// Outbox holds messages recorded by the development notifier; nil in production.
+	Outbox *notify.Recorder
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// App holds the handlers' dependencies and the Echo instance they are mounted on.
+type App struct {
+	cfg    config.Config
+	db     *gorm.DB
+	log    *slog.Logger
+	outbox *notify.Recorder
+	now    func() time.Time
+	echo   *echo.Echo
+}
+
+// New builds the Echo application: middleware in order, error handler, routes.
+func New(d Deps) (*App, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	a := &App{cfg: d.Config, db: d.DB, log: d.Log, outbox: d.Outbox, now: d.Now, echo: echo.New()}
+	a.echo.HideBanner = true
+	a.echo.HidePort = true
+	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)
+	a.echo.HTTPErrorHandler = a.handleError
+	if err := a.useMiddleware(); err != nil {
+		return nil, err
+	}
+	a.routes()
+	return a, nil
+}
+
+// Handler is the application as a plain http.Handler.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Echo exposes the router for tests that walk the route table.
+func (a *App) Echo() *echo.Echo { return a.echo }

@@ -1,0 +1,189 @@
+// Package config reads the portal's settings from flags and PORTAL_* environment
+// variables (flags win), and supplies development secrets when none are configured.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environments.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is everything the portal needs to start. Secrets are never printed.
+type Config struct {
+	Env             string
+	Addr            string
+	DataDir         string
+	DatabaseURL     string
+	AutoMigrate     bool
+	TrustedProxies  []*net.IPNet
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	BodyLimit       string
+	LogFormat       string
+	LogLevel        string
+	SMTP            SMTP
+	Secrets         Secrets
+}
+
+// SMTP configures the e-mail channel; an empty Host means e-mails are only recorded
+// (development) or refused (production).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	From     string
+}
+
+// Production reports whether the portal runs in production mode.
+func (c Config) Production() bool { return c.Env == Production }
+
+// setting describes one option: its flag, its environment variable, its default and help.
+type setting struct {
+	flag, env, def, help string
+	secret               bool
+}
+
+// settings is the single list behind flags, environment variables and --help.
+var settings = []setting{
+	{"env", "PORTAL_ENV", Development, "development or production; production refuses to start without real secrets and a database URL", false},
+	{"addr", "PORTAL_ADDR", ":8080", "listen address (host:port)", false},
+	{"data-dir", "PORTAL_DATA_DIR", "data", "directory for the embedded SQLite database, development secrets and local files", false},
+	{"database-url", "PORTAL_DATABASE_URL", "", "empty: SQLite in the data directory; sqlite:PATH; or mysql://USER:PASSWORD@tcp(HOST:3306)/DBNAME", true},
+	{"auto-migrate", "PORTAL_AUTO_MIGRATE", "true", "apply pending migrations when serve starts (false: refuse to start while any are pending)", false},
+	{"trusted-proxies", "PORTAL_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", false},
+	{"request-timeout", "PORTAL_REQUEST_TIMEOUT", "30s", "deadline of each request's context", false},
+	{"shutdown-timeout", "PORTAL_SHUTDOWN_TIMEOUT", "20s", "how long SIGTERM waits for in-flight requests", false},
+	{"body-limit", "PORTAL_BODY_LIMIT", "1M", "largest accepted request body for ordinary forms (uploads have their own limit)", false},
+	{"log-format", "PORTAL_LOG_FORMAT", "text", "text or json", false},
+	{"log-level", "PORTAL_LOG_LEVEL", "info", "debug, info, warn or error", false},
+	{"master-key", "PORTAL_MASTER_KEY", "", "base64 of 32 random bytes; wraps the encryption keys (required in production)", true},
+	{"session-keys", "PORTAL_SESSION_KEYS", "", "comma-separated base64 keys of 32 bytes for session and cookie signing, newest first (required in production)", true},
+	{"smtp-host", "PORTAL_SMTP_HOST", "", "SMTP server for e-mail; empty records e-mails in development", false},
+	{"smtp-port", "PORTAL_SMTP_PORT", "587", "SMTP port (STARTTLS when offered)", false},
+	{"smtp-username", "PORTAL_SMTP_USERNAME", "", "SMTP user", false},
+	{"smtp-password", "PORTAL_SMTP_PASSWORD", "", "SMTP password", true},
+	{"smtp-from", "PORTAL_SMTP_FROM", "no-reply@yibao.local", "sender address of e-mails", false},
+}
+
+// Register adds every setting as a flag on fs and returns a function that builds the
+// Config after fs.Parse: flag if given, else environment variable, else default.
+func Register(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		vals[s.flag] = fs.String(s.flag, "", fmt.Sprintf("%s (env %s, default %q)", s.help, s.env, s.def))
+	}
+	return func() (Config, error) {
+		get := func(name string) string {
+			for _, s := range settings {
+				if s.flag != name {
+					continue
+				}
+				if v := *vals[name]; v != "" {
+					return v
+				}
+				if v := getenv(s.env); v != "" {
+					return v
+				}
+				return s.def
+			}
+			panic("config: unknown setting " + name)
+		}
+		return build(get)
+	}
+}
+
+// FromEnv builds a Config from the environment alone (used by tests and tools).
+func FromEnv(getenv func(string) string) (Config, error) {
+	fs := flag.NewFlagSet("env", flag.ContinueOnError)
+	return Register(fs, getenv)()
+}
+
+func build(get func(string) string) (Config, error) {
+	c := Config{
+		Env:         get("env"),
+		Addr:        get("addr"),
+		DataDir:     get("data-dir"),
+		DatabaseURL: get("database-url"),
+		BodyLimit:   get("body-limit"),
+		LogFormat:   get("log-format"),
+		LogLevel:    get("log-level"),
+		SMTP: SMTP{
+			Host: get("smtp-host"), Username: get("smtp-username"),
+			Password: get("smtp-password"), From: get("smtp-from"),
+		},
+	}
+	var errs []error
+	if c.Env != Development && c.Env != Production {
+		errs = append(errs, fmt.Errorf("PORTAL_ENV must be %q or %q, not %q", Development, Production, c.Env))
+	}
+	var err error
+	if c.AutoMigrate, err = strconv.ParseBool(get("auto-migrate")); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_AUTO_MIGRATE: %w", err))
+	}
+	if c.RequestTimeout, err = time.ParseDuration(get("request-timeout")); err != nil || c.RequestTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("PORTAL_REQUEST_TIMEOUT: want a positive duration like 30s"))
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(get("shutdown-timeout")); err != nil || c.ShutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("PORTAL_SHUTDOWN_TIMEOUT: want a positive duration like 20s"))
+	}
+	if c.SMTP.Port, err = strconv.Atoi(get("smtp-port")); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_SMTP_PORT: %w", err))
+	}
+	if c.TrustedProxies, err = parseCIDRs(get("trusted-proxies")); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_TRUSTED_PROXIES: %w", err))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("PORTAL_LOG_FORMAT must be text or json"))
+	}
+	if c.Secrets, err = parseSecrets(get("master-key"), get("session-keys")); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil && ip.To4() != nil {
+				part += "/32"
+			} else {
+				part += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP or CIDR", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Help lists every environment variable with its default, for --help.
+func Help() string {
+	var b strings.Builder
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "  %-24s --%-17s default %s\n      %s\n", s.env, s.flag, def, s.help)
+	}
+	return b.String()
+}

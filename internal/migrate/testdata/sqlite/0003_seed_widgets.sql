@@ -1,0 +1,11 @@
+-- A ';' inside a literal is fine as long as it does not end the line.
+INSERT INTO widgets (name, created_at) VALUES ('first; of many', '2024-01-02 03:04:05.123456');
+INSERT INTO widgets (name, created_at)
+VALUES ('second', '2024-01-02 03:04:05');
+-- migrate:begin
+CREATE TRIGGER widgets_no_rename BEFORE UPDATE OF name ON widgets
+WHEN NEW.name <> OLD.name
+BEGIN
+  SELECT RAISE(ABORT, 'widgets are never renamed');
+END;
+-- migrate:end

@@ -1,0 +1,52 @@
+// Package layouts holds the page shell every HTML response is rendered inside.
+package layouts
+
+import (
+	"context"
+
+	"github.com/yibao-health/portal/internal/i18n"
+)
+
+// Page is what every page needs from its handler, whatever the content.
+type Page struct {
+	// Title is the page's own title, already translated; Base appends the app name.
+	// Empty means the app name alone.
+	Title string
+	// Description, when set, becomes <meta name="description">.
+	Description string
+	// CSRFToken is the request's token; Base puts it in the language-switch form and
+	// pages put it in every form that posts.
+	CSRFToken string
+	// Path is the request path (without query). The language switch sends the user
+	// back here, and the navigation marks the matching link as the current page.
+	Path string
+	// RequestID identifies the request in logs; error pages show it so support can
+	// find the log lines. Base itself does not render it.
+	RequestID string
+}
+
+// documentTitle is "<page title> · <app name>", or the app name alone.
+func documentTitle(ctx context.Context, p Page) string {
+	app := i18n.T(ctx, "app.name")
+	if p.Title == "" {
+		return app
+	}
+	return p.Title + " · " + app
+}
+
+// otherLangs lists the languages the switch offers: every supported one but the
+// current one.
+func otherLangs(ctx context.Context) []i18n.Lang {
+	cur := i18n.FromContext(ctx)
+	out := make([]i18n.Lang, 0, len(i18n.All)-1)
+	for _, l := range i18n.All {
+		if l != cur {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// htmxConfig turns off the indicator <style> element htmx would otherwise inject:
+// the CSP (style-src 'self') blocks it, and app.css carries the same rules.
+const htmxConfig = `{"includeIndicatorStyles":false}`
