@@ -12,6 +12,7 @@ import (
 
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/internal/notify"
+	"github.com/yibao-health/portal/models"
 )
 
 // Deps is everything the handlers need; main.go builds it.
@@ -19,6 +20,8 @@ type Deps struct {
 	Config config.Config
 	DB     *gorm.DB
 	Log    *slog.Logger
+	// Notifier sends in-app, e-mail and SMS notices.
+	Notifier *models.Notifier
 	// Outbox holds messages recorded by the development notifier; nil in production.
 	Outbox *notify.Recorder
 	// Now is the clock; tests replace it.
@@ -30,6 +33,7 @@ type App struct {
 	cfg    config.Config
 	db     *gorm.DB
 	log    *slog.Logger
+	notify *models.Notifier
 	outbox *notify.Recorder
 	now    func() time.Time
 	echo   *echo.Echo
@@ -43,7 +47,7 @@ func New(d Deps) (*App, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a := &App{cfg: d.Config, db: d.DB, log: d.Log, outbox: d.Outbox, now: d.Now, echo: echo.New()}
+	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now, echo: echo.New()}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

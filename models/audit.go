@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,8 +29,8 @@ const (
 // not a place for payloads.
 const MaxAuditDetails = 2048
 
-// GenesisHash is the PrevHash of the first row.
-var GenesisHash = strings.Repeat("0", 64)
+// GenesisHash (64 zeros) is the PrevHash of the first row.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // AuditEntry is one row of the append-only, hash-chained audit log (invariant 6).
 // Rows are only ever inserted through AppendAudit; nothing updates or deletes them.
@@ -100,6 +99,11 @@ func AppendAudit(tx *gorm.DB, e AuditEntry) (AuditEntry, error) {
 	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
 	if err := validateAudit(&e); err != nil {
 		return AuditEntry{}, err
+	}
+	// Outside a transaction the head lock would end with the SELECT, and the row and
+	// the head update could commit apart.
+	if _, ok := tx.Statement.ConnPool.(gorm.TxCommitter); !ok {
+		return AuditEntry{}, errors.New("audit: AppendAudit must run inside a transaction")
 	}
 	if tx.Dialector.Name() == "sqlite" {
 		// Take SQLite's write lock before reading the head. Reading first would start a

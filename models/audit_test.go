@@ -218,6 +218,9 @@ func TestAuditRejectsSensitiveOrOversizedDetails(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+	if _, err := AppendAudit(g, staff.Entry("auth.signin", "", "", OutcomeSuccess)); err == nil {
+		t.Error("append outside a transaction accepted")
+	}
 	var n int64
 	g.Model(&AuditEntry{}).Count(&n)
 	if n != 0 {

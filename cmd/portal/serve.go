@@ -11,7 +11,6 @@ import (
 	"github.com/yibao-health/portal/handlers"
 	"github.com/yibao-health/portal/internal/db"
 	"github.com/yibao-health/portal/internal/migrate"
-	"github.com/yibao-health/portal/internal/notify"
 	"github.com/yibao-health/portal/internal/server"
 	"github.com/yibao-health/portal/migrations"
 )
@@ -41,10 +40,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	} else if err := migrate.Check(ctx, g, migrations.FS, dialect); err != nil {
 		return fmt.Errorf("%w (run `portal migrate up`)", err)
 	}
-	deps := handlers.Deps{Config: cfg, DB: g, Log: log}
-	if !cfg.Production() {
-		deps.Outbox = notify.NewRecorder(log)
+	notifier, outbox, err := newNotifier(cfg, g, log)
+	if err != nil {
+		return err
 	}
+	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox}
 	app, err := handlers.New(deps)
 	if err != nil {
 		return err

@@ -183,7 +183,11 @@ func Help() string {
 		if def == "" {
 			def = "(empty)"
 		}
-		fmt.Fprintf(&b, "  %-24s --%-17s default %s\n      %s\n", s.env, s.flag, def, s.help)
+		help := s.help
+		if s.secret {
+			help += " [secret: prefer the variable, flags show in the process list]"
+		}
+		fmt.Fprintf(&b, "  %-24s --%-17s default %s\n      %s\n", s.env, s.flag, def, help)
 	}
 	return b.String()
 }

@@ -66,7 +66,7 @@ func (l *slogLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		return
 	}
 	sql, rows := fc()
-	attrs := []any{"sql", sql, "rows", rows, "duration_ms", float64(elapsed.Microseconds())/1000}
+	attrs := []any{"sql", sql, "rows", rows, "duration_ms", float64(elapsed.Microseconds()) / 1000}
 	switch {
 	case failed:
 		l.log.WarnContext(ctx, "db: query failed", append(attrs, "error", redactErr(err))...)

@@ -18,9 +18,9 @@ func TestFailingMigration(t *testing.T) {
 	ctx := context.Background()
 	dbtest.EachEmpty(t, func(t *testing.T, g *gorm.DB, d db.Dialect) {
 		fsys := fstest.MapFS{
-			string(d) + "/0001_ok.sql":    {Data: []byte("CREATE TABLE ok_t (id INT NOT NULL PRIMARY KEY);\n")},
+			string(d) + "/0001_ok.sql":     {Data: []byte("CREATE TABLE ok_t (id INT NOT NULL PRIMARY KEY);\n")},
 			string(d) + "/0002_broken.sql": {Data: []byte("CREATE TABLE half_t (id INT NOT NULL PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n")},
-			string(d) + "/0003_after.sql": {Data: []byte("CREATE TABLE after_t (id INT NOT NULL PRIMARY KEY);\n")},
+			string(d) + "/0003_after.sql":  {Data: []byte("CREATE TABLE after_t (id INT NOT NULL PRIMARY KEY);\n")},
 		}
 		applied, err := migrate.Up(ctx, g, fsys, d)
 		if err == nil || !strings.Contains(err.Error(), "migrate: apply 2 (broken) statement 2") {

@@ -108,4 +108,3 @@ func open(t testing.TB, url string) *gorm.DB {
 	})
 	return g
 }
-
