@@ -13,6 +13,7 @@ import (
 	"github.com/yibao-health/portal/internal/testkit/dbtest"
 	"github.com/yibao-health/portal/internal/testkit/webclient"
 	"golang.org/x/net/html"
+	"gorm.io/gorm"
 )
 
 // syncBuffer lets the server's goroutines and the test share one log buffer.
@@ -34,9 +35,11 @@ func (b *syncBuffer) String() string {
 }
 
 type testApp struct {
-	app  *handlers.App
-	url  string
-	logs *syncBuffer
+	app    *handlers.App
+	db     *gorm.DB
+	outbox *notify.Recorder
+	url    string
+	logs   *syncBuffer
 }
 
 // newApp starts the real application on httptest with a fresh SQLite database.
@@ -53,7 +56,8 @@ func newApp(t *testing.T, mod func(*config.Config)) *testApp {
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	deps := handlers.Deps{Config: cfg, DB: dbtest.SQLite(t), Log: log}
+	g := dbtest.SQLite(t)
+	deps := handlers.Deps{Config: cfg, DB: g, Log: log}
 	if !cfg.Production() {
 		deps.Outbox = notify.NewRecorder(log)
 	}
@@ -63,7 +67,7 @@ func newApp(t *testing.T, mod func(*config.Config)) *testApp {
 	}
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
-	return &testApp{app: app, url: srv.URL, logs: logs}
+	return &testApp{app: app, db: g, outbox: deps.Outbox, url: srv.URL, logs: logs}
 }
 
 // htmlLang is the <html lang> of a page, for language tests.

@@ -56,6 +56,16 @@ func TestPublicPagesInBrowser(t *testing.T) {
 				t.Errorf("width %d: %s", width, prob)
 			}
 		}
+		// The development outbox, with one recorded message.
+		if err := ta.outbox.SendSMS(t.Context(), "13800000001", "验证码 123456 / code 123456"); err != nil {
+			t.Fatal(err)
+		}
+		p.Go(t, base+"/dev/outbox")
+		if !strings.Contains(p.Text(t, "main"), "123456") {
+			t.Error("dev outbox does not show the recorded message")
+		}
+		p.Screenshot(t, "dev-outbox")
+		p.Axe(t)
 		var scrollW int
 		p.Eval(t, `document.documentElement.scrollWidth`, &scrollW)
 		if scrollW > width {

@@ -47,3 +47,19 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("readyz: %d %q", r.Status, r.Body)
 	}
 }
+
+func TestReadinessFailsWhenDatabaseIsGone(t *testing.T) {
+	ta := newApp(t, nil)
+	sqlDB, err := ta.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.Close()
+	c := webclient.New(t, ta.url)
+	if r := c.Get("/readyz"); r.Status != http.StatusServiceUnavailable {
+		t.Errorf("readyz with the database closed: %d", r.Status)
+	}
+	if r := c.Get("/healthz"); r.Status != http.StatusOK {
+		t.Errorf("healthz must not depend on the database: %d", r.Status)
+	}
+}
