@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/models"
@@ -18,17 +17,12 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage: portal audit verify [flags]")
 	}
-	cfg, _, err := parseConfig("audit verify", args[1:], out)
+	rt, closeDB, err := setup(ctx, "audit verify", args[1:], out)
 	if err != nil {
 		return err
 	}
-	g, _, err := openDB(ctx, &cfg, newLogger(cfg, os.Stderr))
-	if err != nil {
-		return err
-	}
-	if sqlDB, err := g.DB(); err == nil {
-		defer sqlDB.Close()
-	}
+	defer closeDB()
+	g := rt.db
 	res, err := models.VerifyAudit(ctx, g)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/yibao-health/portal/internal/migrate"
@@ -16,18 +15,12 @@ func runMigrate(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 || (args[0] != "up" && args[0] != "status") {
 		return errors.New("usage: portal migrate up|status [flags]")
 	}
-	cfg, _, err := parseConfig("migrate "+args[0], args[1:], out)
+	rt, closeDB, err := setup(ctx, "migrate "+args[0], args[1:], out)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, os.Stderr)
-	g, dialect, err := openDB(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	if sqlDB, err := g.DB(); err == nil {
-		defer sqlDB.Close()
-	}
+	defer closeDB()
+	g, dialect := rt.db, rt.dialect
 	if args[0] == "up" {
 		applied, err := migrate.Up(ctx, g, migrations.FS, dialect)
 		if err != nil {

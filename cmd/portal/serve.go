@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"time"
 
 	"github.com/yibao-health/portal/handlers"
@@ -17,18 +16,12 @@ import (
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	started := time.Now()
-	cfg, _, err := parseConfig("serve", args, out)
+	rt, closeDB, err := setup(ctx, "serve", args, out)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg, os.Stderr)
-	g, dialect, err := openDB(ctx, &cfg, log)
-	if err != nil {
-		return err
-	}
-	if sqlDB, err := g.DB(); err == nil {
-		defer sqlDB.Close()
-	}
+	defer closeDB()
+	cfg, log, g, dialect := rt.cfg, rt.log, rt.db, rt.dialect
 	if cfg.AutoMigrate {
 		applied, err := migrate.Up(ctx, g, migrations.FS, dialect)
 		if err != nil {

@@ -65,3 +65,31 @@ func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB
 	}
 	return g, d, nil
 }
+
+// runtime is what a command that touches the database needs.
+type runtime struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *gorm.DB
+	dialect db.Dialect
+}
+
+// setup parses a command's flags, prepares secrets and opens the database; the caller
+// must call close when done.
+func setup(ctx context.Context, name string, args []string, out io.Writer) (*runtime, func(), error) {
+	cfg, _, err := parseConfig(name, args, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	log := newLogger(cfg, os.Stderr)
+	g, d, err := openDB(ctx, &cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeDB := func() {
+		if sqlDB, err := g.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+	}
+	return &runtime{cfg: cfg, log: log, db: g, dialect: d}, closeDB, nil
+}
