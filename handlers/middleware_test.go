@@ -194,3 +194,22 @@ func TestBodyLimitAndGzip(t *testing.T) {
 		t.Errorf("home page not gzipped: %v", r.Header)
 	}
 }
+
+// htmx requests carry the token in a header, taken from the page's hx-headers.
+func TestCSRFHeaderForHtmx(t *testing.T) {
+	ta := newApp(t, nil)
+	c := webclient.New(t, ta.url)
+	page := c.Get("/")
+	m := regexp.MustCompile(`hx-headers="\{&#34;X-CSRF-Token&#34;:&#34;([^&]+)&#34;\}"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("page has no hx-headers with the CSRF token")
+	}
+	if m[1] != page.Form("/lang").Value("_csrf") {
+		t.Errorf("hx-headers token %q differs from the form token", m[1])
+	}
+	body := strings.NewReader(url.Values{"lang": {"en"}}.Encode())
+	r := c.Do(http.MethodPost, "/lang", "application/x-www-form-urlencoded", body, http.Header{"X-CSRF-Token": {m[1]}, "HX-Request": {"true"}})
+	if r.Status != http.StatusSeeOther {
+		t.Errorf("post with header token: %d", r.Status)
+	}
+}

@@ -3,6 +3,7 @@ package layouts
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/yibao-health/portal/internal/i18n"
 )
@@ -50,3 +51,10 @@ func otherLangs(ctx context.Context) []i18n.Lang {
 // htmxConfig turns off the indicator <style> element htmx would otherwise inject:
 // the CSP (style-src 'self') blocks it, and app.css carries the same rules.
 const htmxConfig = `{"includeIndicatorStyles":false}`
+
+// htmxHeaders is the hx-headers value that makes every htmx request carry the CSRF
+// token in the X-CSRF-Token header (forms carry it as the _csrf field).
+func htmxHeaders(p Page) string {
+	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": p.CSRFToken})
+	return string(b)
+}
