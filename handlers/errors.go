@@ -22,7 +22,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.Error("error after response was committed", "request_id", requestIDOf(c), "err", err)
 		return
 	}
-	status, msgKey := classify(err)
+	status, msgKey, msgArgs := classify(err)
 	attrs := []any{"request_id", requestIDOf(c), "status", status, "method", c.Request().Method, "path", c.Request().URL.Path}
 	if status >= 500 {
 		a.log.Error("request failed", append(attrs, "err", err)...)
@@ -40,7 +40,7 @@ func (a *App) handleError(err error, c echo.Context) {
 	props := pages.ErrorProps{
 		Status:    status,
 		Title:     i18n.T(ctx, fmt.Sprintf("error.%d.title", pageStatus(status))),
-		Message:   i18n.T(ctx, msgKey),
+		Message:   i18n.T(ctx, msgKey, msgArgs...),
 		RequestID: requestIDOf(c),
 	}
 	page := a.page(c, props.Title)
@@ -51,7 +51,7 @@ func (a *App) handleError(err error, c echo.Context) {
 }
 
 // classify maps an error to the HTTP status and the i18n key of the message shown.
-func classify(err error) (int, string) {
+func classify(err error) (int, string, []any) {
 	var de *models.Error
 	if errors.As(err, &de) {
 		status := de.Kind.Status()
@@ -59,8 +59,14 @@ func classify(err error) (int, string) {
 		if key == "" {
 			key = fmt.Sprintf("error.%d.body", pageStatus(status))
 		}
-		return status, key
+		return status, key, de.Args
 	}
+	status, key := classifyOther(err)
+	return status, key, nil
+}
+
+// classifyOther maps errors that are not domain errors.
+func classifyOther(err error) (int, string) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable, "error.503.body"
 	}
@@ -90,7 +96,7 @@ func isCSRFMessage(he *echo.HTTPError) bool {
 // pageStatus picks the error page whose texts fit status.
 func pageStatus(status int) int {
 	switch status {
-	case 400, 403, 404, 413, 500, 503:
+	case 400, 403, 404, 413, 429, 500, 503:
 		return status
 	case 401:
 		return 403

@@ -18,6 +18,7 @@ const (
 	KindConflict                    // the state changed or a unique value is taken
 	KindTooLarge                    // an upload or a body exceeds its limit
 	KindUnavailable                 // a dependency (SMTP, SMS, storage) is down; try later
+	KindRateLimited                 // too many attempts; the message says when to retry
 )
 
 // String is the kind's lower-case name, for logs.
@@ -35,6 +36,8 @@ func (k Kind) String() string {
 		return "too_large"
 	case KindUnavailable:
 		return "unavailable"
+	case KindRateLimited:
+		return "rate_limited"
 	}
 	return fmt.Sprintf("kind(%d)", int(k))
 }
@@ -56,6 +59,8 @@ func (k Kind) Status() int {
 		return http.StatusRequestEntityTooLarge
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindRateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -67,6 +72,7 @@ type Error struct {
 	Key   string // i18n message key, e.g. "error.404.body" or "form.email.taken"
 	Field string // form field the message belongs to; "" for a page-level message
 	Err   error  // optional cause, for logs only; never shown to the user
+	Args  []any  // values for the message's format verbs (counts, minutes); never personal data
 }
 
 // Error describes the error for logs: kind, key, field and cause.
@@ -110,6 +116,11 @@ func TooLarge(field, key string) *Error { return &Error{Kind: KindTooLarge, Key:
 // Unavailable reports a dependency that is down; cause is kept for the log.
 func Unavailable(key string, cause error) *Error {
 	return &Error{Kind: KindUnavailable, Key: key, Err: cause}
+}
+
+// RateLimited reports too many attempts; args fill the message (e.g. minutes to wait).
+func RateLimited(key string, args ...any) *Error {
+	return &Error{Kind: KindRateLimited, Key: key, Args: args}
 }
 
 // KindOf returns the Kind of the first *Error in err's chain, or ok=false when err

@@ -7,5 +7,6 @@ func All() []any {
 	return []any{
 		&AuditEntry{}, &AuditHead{},
 		&Notification{},
+		&VerificationCode{}, &LoginThrottle{},
 	}
 }

@@ -61,7 +61,14 @@ var en = map[string]string{
 	"privacy.principle.tracker": "Our pages contain no third-party trackers; usage is only ever counted in aggregate.",
 	"privacy.principle.control": "You can export or delete your data at any time.",
 
-	"dev.outbox.title": "Development outbox",
-	"dev.outbox.note":  "Development mode only: the messages that would have gone out by SMS or e-mail (the last 200, kept in memory and cleared on restart). This page does not exist in production.",
-	"dev.outbox.empty": "No messages yet.",
+	"dev.outbox.title":         "Development outbox",
+	"dev.outbox.note":          "Development mode only: the messages that would have gone out by SMS or e-mail (the last 200, kept in memory and cleared on restart). This page does not exist in production.",
+	"dev.outbox.empty":         "No messages yet.",
+	"error.429.title":          "Too many attempts",
+	"error.429.body":           "There have been too many attempts. Please try again later.",
+	"verify.cooldown":          "A code has just been sent. You can ask for a new one in %d seconds.",
+	"verify.too_many":          "Too many codes have been requested. Please try again in an hour.",
+	"verify.invalid":           "The code is wrong or has expired. Please request a new one.",
+	"verify.too_many_attempts": "The code was entered wrongly too many times. Please request a new one.",
+	"signin.throttled":         "Too many attempts. To protect your account, please try again in %d minutes.",
 }

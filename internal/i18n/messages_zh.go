@@ -62,7 +62,14 @@ var zh = map[string]string{
 	"privacy.principle.tracker": "页面中没有第三方追踪工具，使用情况只做汇总统计。",
 	"privacy.principle.control": "您可以随时导出或删除自己的数据。",
 
-	"dev.outbox.title": "开发发件箱",
-	"dev.outbox.note":  "仅在开发模式下可见：这里列出本应通过短信或电子邮件发送的消息（最近 200 条，保存在内存中，重启后清空）。生产环境不存在此页面。",
-	"dev.outbox.empty": "还没有消息。",
+	"dev.outbox.title":         "开发发件箱",
+	"dev.outbox.note":          "仅在开发模式下可见：这里列出本应通过短信或电子邮件发送的消息（最近 200 条，保存在内存中，重启后清空）。生产环境不存在此页面。",
+	"dev.outbox.empty":         "还没有消息。",
+	"error.429.title":          "操作过于频繁",
+	"error.429.body":           "尝试次数过多，请稍后再试。",
+	"verify.cooldown":          "验证码已发送，请在 %d 秒后再重新获取。",
+	"verify.too_many":          "获取验证码的次数过多，请一小时后再试。",
+	"verify.invalid":           "验证码不正确或已过期，请重新获取。",
+	"verify.too_many_attempts": "验证码输错次数过多，请重新获取。",
+	"signin.throttled":         "尝试次数过多，为保护您的账户，请在 %d 分钟后再试。",
 }
