@@ -5,7 +5,8 @@ package notify
 
 import (
 	"context"
-	"strings"
+
+	"github.com/yibao-health/portal/internal/mask"
 )
 
 // Channel is a delivery channel.
@@ -45,40 +46,11 @@ type SMSProvider interface {
 	SendSMS(ctx context.Context, phone, text string) error
 }
 
-// MaskPhone hides the middle of a phone number for logs and screens:
-// "13812341234" becomes "138****1234". Numbers shorter than 7 characters keep
-// only their last two.
-func MaskPhone(phone string) string {
-	r := []rune(strings.TrimSpace(phone))
-	switch n := len(r); {
-	case n == 0:
-		return ""
-	case n < 7:
-		if n <= 2 {
-			return "****"
-		}
-		return "****" + string(r[n-2:])
-	case n < 11:
-		return string(r[:2]) + "****" + string(r[n-2:])
-	default:
-		return string(r[:3]) + "****" + string(r[n-4:])
-	}
-}
+// MaskPhone is mask.Phone, kept here for the channel code that logs recipients.
+func MaskPhone(phone string) string { return mask.Phone(phone) }
 
-// MaskEmail keeps the first character of the local part and the domain:
-// "alice@example.com" becomes "a***@example.com". Without an "@" it is "***".
-func MaskEmail(addr string) string {
-	addr = strings.TrimSpace(addr)
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return "***"
-	}
-	local := []rune(addr[:at])
-	if len(local) == 0 {
-		return "***" + addr[at:]
-	}
-	return string(local[0]) + "***" + addr[at:]
-}
+// MaskEmail is mask.Email, kept here for the channel code that logs recipients.
+func MaskEmail(addr string) string { return mask.Email(addr) }
 
 // MaskRecipient masks To according to the channel.
 func MaskRecipient(ch Channel, to string) string {
