@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/tink-crypto/tink-go/v2/tink"
 )
 
 // AD names the place a field ciphertext belongs to. It becomes the AEAD's
@@ -46,17 +48,25 @@ func lengthPrefixed(parts ...string) []byte {
 	return b
 }
 
+// fieldAEAD returns the current field primitive (Rotate may swap it) and ad's bytes.
+func (k *Keyring) fieldAEAD(ad AD) (tink.AEAD, []byte, error) {
+	adb, err := ad.bytes()
+	if err != nil {
+		return nil, nil, err
+	}
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.field, adb, nil
+}
+
 // Encrypt seals plaintext with the primary field-aead key, bound to ad. The
 // ciphertext starts with Tink's 5-byte prefix naming the key, so it stays
 // readable after Rotate.
 func (k *Keyring) Encrypt(plaintext []byte, ad AD) ([]byte, error) {
-	adb, err := ad.bytes()
+	a, adb, err := k.fieldAEAD(ad)
 	if err != nil {
 		return nil, err
 	}
-	k.mu.RLock()
-	a := k.field
-	k.mu.RUnlock()
 	ct, err := a.Encrypt(plaintext, adb)
 	if err != nil {
 		return nil, fmt.Errorf("keys: encrypt %s.%s: %w", ad.Table, ad.Column, err)
@@ -67,13 +77,10 @@ func (k *Keyring) Encrypt(plaintext []byte, ad AD) ([]byte, error) {
 // Decrypt opens a ciphertext from Encrypt with the same ad. Every
 // authentication failure is ErrDecrypt; Tink's detail is wrapped with it.
 func (k *Keyring) Decrypt(ciphertext []byte, ad AD) ([]byte, error) {
-	adb, err := ad.bytes()
+	a, adb, err := k.fieldAEAD(ad)
 	if err != nil {
 		return nil, err
 	}
-	k.mu.RLock()
-	a := k.field
-	k.mu.RUnlock()
 	pt, err := a.Decrypt(ciphertext, adb)
 	if err != nil {
 		return nil, fmt.Errorf("keys: decrypt %s.%s: %w: %w", ad.Table, ad.Column, ErrDecrypt, err)
