@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/internal/notify"
+	"github.com/yibao-health/portal/internal/session"
 	"github.com/yibao-health/portal/models"
 )
 
@@ -24,19 +26,25 @@ type Deps struct {
 	Notifier *models.Notifier
 	// Outbox holds messages recorded by the development notifier; nil in production.
 	Outbox *notify.Recorder
+	// Accounts is the account domain (registration, sign-in, MFA, passwords).
+	Accounts *models.Accounts
+	// Sessions is the server-side session store.
+	Sessions *session.Store
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
 
 // App holds the handlers' dependencies and the Echo instance they are mounted on.
 type App struct {
-	cfg    config.Config
-	db     *gorm.DB
-	log    *slog.Logger
-	notify *models.Notifier
-	outbox *notify.Recorder
-	now    func() time.Time
-	echo   *echo.Echo
+	cfg      config.Config
+	db       *gorm.DB
+	log      *slog.Logger
+	notify   *models.Notifier
+	outbox   *notify.Recorder
+	now      func() time.Time
+	accounts *models.Accounts
+	sessions *session.Store
+	echo     *echo.Echo
 }
 
 // New builds the Echo application: middleware in order, error handler, routes.
@@ -47,7 +55,11 @@ func New(d Deps) (*App, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now, echo: echo.New()}
+	if d.Accounts == nil || d.Sessions == nil {
+		return nil, errors.New("handlers: Accounts and Sessions are required")
+	}
+	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now,
+		accounts: d.Accounts, sessions: d.Sessions, echo: echo.New()}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

@@ -18,6 +18,7 @@ func (a *App) page(c echo.Context, title string) layouts.Page {
 		CSRFToken: csrfTokenOf(c),
 		Path:      c.Request().URL.Path,
 		RequestID: requestIDOf(c),
+		Account:   a.accountNav(c),
 	}
 }
 

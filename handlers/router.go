@@ -22,4 +22,23 @@ func (a *App) routes() {
 	a.route(http.MethodPost, paths.Lang, Public, a.setLang)
 
 	a.route(http.MethodGet, paths.DevInbox, DevOnly, a.devOutbox)
+
+	a.authRoutes()
+	a.accountRoutes()
+	a.doctorRoutes()
+	a.staffRoutes()
+}
+
+// authRoutes are sign-in, registration, second factor and sign-out.
+func (a *App) authRoutes() {
+	a.route(http.MethodGet, paths.Login, Public, a.showLogin)
+	a.route(http.MethodPost, paths.Login, Public, a.login)
+	a.route(http.MethodGet, paths.LoginMFA, Pending, a.showLoginMFA)
+	a.route(http.MethodPost, paths.LoginMFA, Pending, a.loginMFA)
+	a.route(http.MethodGet, paths.MFASetup, Pending, a.showMFASetup)
+	a.route(http.MethodPost, paths.MFASetup, Pending, a.mfaSetup)
+	a.route(http.MethodPost, paths.Logout, Public, a.logout)
+	a.route(http.MethodGet, paths.Register, Public, a.showRegister)
+	a.route(http.MethodPost, paths.RegisterCode, Public, a.registerCode)
+	a.route(http.MethodPost, paths.Register, Public, a.register)
 }

@@ -162,3 +162,12 @@ func auditHash(e *AuditEntry) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// With returns e with details encoded as its Details JSON (short, non-secret values).
+func (e AuditEntry) With(details map[string]string) AuditEntry {
+	b, err := json.Marshal(details)
+	if err == nil {
+		e.Details = string(b)
+	}
+	return e
+}

@@ -141,3 +141,9 @@ func AsError(err error) *Error {
 	}
 	return nil
 }
+
+// IsNotFound reports whether err is a NotFound domain error.
+func IsNotFound(err error) bool {
+	k, ok := KindOf(err)
+	return ok && k == KindNotFound
+}

@@ -8,5 +8,6 @@ func All() []any {
 		&AuditEntry{}, &AuditHead{},
 		&Notification{},
 		&VerificationCode{}, &LoginThrottle{},
+		&User{}, &Identity{}, &RecoveryCode{}, &DoctorProfile{}, &DoctorLicence{}, &EnrollmentToken{},
 	}
 }

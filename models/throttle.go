@@ -73,8 +73,11 @@ func (t *Throttle) Check(ctx context.Context, keyHashes ...string) error {
 		}
 		longest = max(longest, w)
 	}
-	if longest > 0 {
+	switch {
+	case longest >= time.Minute:
 		return RateLimited("signin.throttled", int(math.Ceil(longest.Minutes())))
+	case longest > 0:
+		return RateLimited("signin.throttled_seconds", int(math.Ceil(longest.Seconds())))
 	}
 	return nil
 }

@@ -37,7 +37,16 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox}
+	accounts, err := newAccounts(ctx, rt, notifier)
+	if err != nil {
+		return err
+	}
+	sessions, err := handlers.NewSessionStore(g, cfg)
+	if err != nil {
+		return err
+	}
+	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
+		Accounts: accounts, Sessions: sessions}
 	app, err := handlers.New(deps)
 	if err != nil {
 		return err

@@ -33,6 +33,12 @@ type Config struct {
 	LogLevel        string
 	SMTP            SMTP
 	Secrets         Secrets
+	// PublicURL is the portal's address as users reach it, for links in e-mails.
+	PublicURL string
+	// PatientIdle is a patient session's idle timeout (doctors and staff: 30 minutes).
+	PatientIdle time.Duration
+	// HashConcurrency bounds the argon2id hashes running at once (memory: 19 MiB each).
+	HashConcurrency int
 }
 
 // SMTP configures the e-mail channel; an empty Host means e-mails are only recorded
@@ -69,6 +75,9 @@ var settings = []setting{
 	{"log-level", "PORTAL_LOG_LEVEL", "info", "debug, info, warn or error", false},
 	{"master-key", "PORTAL_MASTER_KEY", "", "base64 of 32 random bytes; wraps the encryption keys (required in production)", true},
 	{"session-keys", "PORTAL_SESSION_KEYS", "", "comma-separated base64 keys of 32 bytes for session and cookie signing, newest first (required in production)", true},
+	{"public-url", "PORTAL_PUBLIC_URL", "http://localhost:8080", "the portal's address as users reach it, used in links sent by e-mail", false},
+	{"patient-idle", "PORTAL_PATIENT_IDLE", "2h", "idle timeout of patient sessions (doctors and staff: 30m; every session ends 12h after sign-in)", false},
+	{"hash-concurrency", "PORTAL_HASH_CONCURRENCY", "0", "password hashes computed at once, 19 MiB each (0: one per CPU)", false},
 	{"smtp-host", "PORTAL_SMTP_HOST", "", "SMTP server for e-mail; empty records e-mails in development", false},
 	{"smtp-port", "PORTAL_SMTP_PORT", "587", "SMTP port (STARTTLS when offered)", false},
 	{"smtp-username", "PORTAL_SMTP_USERNAME", "", "SMTP user", false},
@@ -118,6 +127,7 @@ func build(get func(string) string) (Config, error) {
 		BodyLimit:   get("body-limit"),
 		LogFormat:   get("log-format"),
 		LogLevel:    get("log-level"),
+		PublicURL:   strings.TrimRight(get("public-url"), "/"),
 		SMTP: SMTP{
 			Host: get("smtp-host"), Username: get("smtp-username"),
 			Password: get("smtp-password"), From: get("smtp-from"),
@@ -136,6 +146,12 @@ func build(get func(string) string) (Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(get("shutdown-timeout")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("PORTAL_SHUTDOWN_TIMEOUT: want a positive duration like 20s"))
+	}
+	if c.PatientIdle, err = time.ParseDuration(get("patient-idle")); err != nil || c.PatientIdle < time.Minute || c.PatientIdle > 12*time.Hour {
+		errs = append(errs, fmt.Errorf("PORTAL_PATIENT_IDLE: want a duration between 1m and 12h"))
+	}
+	if c.HashConcurrency, err = strconv.Atoi(get("hash-concurrency")); err != nil || c.HashConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("PORTAL_HASH_CONCURRENCY: want 0 or a positive number"))
 	}
 	if c.SMTP.Port, err = strconv.Atoi(get("smtp-port")); err != nil {
 		errs = append(errs, fmt.Errorf("PORTAL_SMTP_PORT: %w", err))

@@ -1,7 +1,7 @@
 package i18n
 
 // en is the English catalogue; it has exactly the keys of zh (a test checks).
-var en = map[string]string{
+var enCore = map[string]string{
 	"app.name": "Yibao Health",
 
 	"error.400.title":  "Bad request",

@@ -1,7 +1,7 @@
 package i18n
 
 // zh is the zh-CN catalogue (the default language). Keys are grouped by area.
-var zh = map[string]string{
+var zhCore = map[string]string{
 	"app.name": "医宝健康",
 
 	// errors (shared by the error handler and the error pages)

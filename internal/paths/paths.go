@@ -12,3 +12,26 @@ const (
 	Static   = "/static"
 	DevInbox = "/dev/outbox"
 )
+
+// Accounts and sign-in (issue 3). The first five are a stable contract.
+const (
+	Login          = "/login"
+	LoginMFA       = "/login/mfa"
+	Logout         = "/logout"
+	Register       = "/register"
+	RegisterCode   = "/register/code"
+	MFASetup       = "/mfa/setup"
+	PasswordForgot = "/password/forgot"
+	PasswordReset  = "/password/reset"
+	Enroll         = "/enroll" // + "/:token": an invited staff member's one-time link
+)
+
+// Signed-in areas.
+const (
+	Account         = "/account"
+	AccountSecurity = "/account/security"
+	DoctorApply     = "/doctor/apply"
+	DoctorStatus    = "/doctor/application"
+	Clinic          = "/clinic"
+	Staff           = "/staff"
+)

@@ -5,6 +5,7 @@ package totp
 
 import (
 	"crypto/subtle"
+	"encoding/base32"
 	"fmt"
 	"strings"
 	"time"
@@ -76,4 +77,21 @@ func Validate(secret, code string, now time.Time) (step int64, ok bool) {
 		return 0, false
 	}
 	return matched, true
+}
+
+// URI rebuilds the otpauth:// URI for an existing base32 secret (the set-up page is
+// reloaded while enrolment is pending). It returns "" for a malformed secret.
+func URI(issuer, account, secret string) string {
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(secret))
+	if err != nil {
+		return ""
+	}
+	key, err := totp.Generate(totp.GenerateOpts{
+		Issuer: issuer, AccountName: account, Secret: raw,
+		Period: period, Digits: digits, Algorithm: algorithm,
+	})
+	if err != nil {
+		return ""
+	}
+	return key.URL()
 }

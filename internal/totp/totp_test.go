@@ -117,3 +117,16 @@ func TestRecoveryCodes(t *testing.T) {
 		t.Error("different codes share a hash")
 	}
 }
+
+func TestURIRebuildsTheSameSecret(t *testing.T) {
+	secret, uri, err := NewSecret("Yibao Health", "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := URI("Yibao Health", "alice", secret); got != uri {
+		t.Fatalf("URI = %q, want %q", got, uri)
+	}
+	if URI("x", "y", "not base32!") != "" {
+		t.Fatal("malformed secret gave a URI")
+	}
+}

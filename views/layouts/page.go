@@ -24,6 +24,15 @@ type Page struct {
 	// RequestID identifies the request in logs; error pages show it so support can
 	// find the log lines. Base itself does not render it.
 	RequestID string
+	// Account is the signed-in user, nil for visitors.
+	Account *Account
+}
+
+// Account is what the header shows about the signed-in user.
+type Account struct {
+	Label string // username or masked contact, never a full identifier
+	Home  string // the user's landing page (account, clinic or console)
+	Kind  string // patient, doctor or staff
 }
 
 // documentTitle is "<page title> · <app name>", or the app name alone.
@@ -57,4 +66,15 @@ const htmxConfig = `{"includeIndicatorStyles":false}`
 func htmxHeaders(p Page) string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": p.CSRFToken})
 	return string(b)
+}
+
+// homeLabel names the signed-in user's landing page in the navigation.
+func homeLabel(ctx context.Context, a *Account) string {
+	switch a.Kind {
+	case "doctor":
+		return i18n.T(ctx, "nav.clinic")
+	case "staff":
+		return i18n.T(ctx, "nav.staff")
+	}
+	return i18n.T(ctx, "nav.account")
 }

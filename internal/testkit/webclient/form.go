@@ -20,7 +20,8 @@ type Form struct {
 	Hidden    url.Values // the hidden inputs, _csrf among them
 	Values    url.Values // every control a browser would send, with its current value
 
-	page *Response
+	page          *Response
+	buttonActions []string // formaction attributes of its submit buttons
 }
 
 // Value is the current value of the named control ("" if absent); use it to check
@@ -44,11 +45,25 @@ func (r *Response) Forms() []*Form {
 }
 
 // FindForm returns the form whose action is action, written or resolved (e.g.
-// "/signin"), or the first form when action is "".
+// "/signin"), or the first form when action is "". A form whose submit button has
+// formaction="action" matches too, as the form that button sends.
 func (r *Response) FindForm(action string) (*Form, bool) {
-	for _, f := range r.Forms() {
+	forms := r.Forms()
+	for _, f := range forms {
 		if action == "" || f.RawAction == action || f.Action == action {
 			return f, true
+		}
+	}
+	for _, f := range forms {
+		for _, fa := range f.buttonActions {
+			if fa == action {
+				g := *f
+				g.RawAction = action
+				if u, err := r.URL.Parse(action); err == nil {
+					g.Action = u.RequestURI()
+				}
+				return &g, true
+			}
 		}
 	}
 	return nil, false
@@ -132,6 +147,9 @@ func (r *Response) readForm(n *html.Node) *Form {
 	var walk func(*html.Node)
 	walk = func(c *html.Node) {
 		if c.Type == html.ElementNode {
+			if fa, ok := attr(c, "formaction"); ok {
+				f.buttonActions = append(f.buttonActions, fa)
+			}
 			f.addControl(c)
 		}
 		for k := c.FirstChild; k != nil; k = k.NextSibling {

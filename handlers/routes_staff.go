@@ -1,0 +1,4 @@
+package handlers
+
+// staffRoutes are the staff console: accounts, invitations, doctor verification.
+func (a *App) staffRoutes() {}
