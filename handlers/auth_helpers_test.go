@@ -7,6 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	otptotp "github.com/pquerna/otp/totp"
 
 	"github.com/yibao-health/portal/internal/testkit/webclient"
 	"github.com/yibao-health/portal/models"
@@ -68,4 +71,54 @@ func hasAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// testTOTPSecret is the shared secret of accounts made by createAccount with MFA.
+const testTOTPSecret = "JBSWY3DPEHPK3PXP"
+
+// createAccount stores an account directly (no pages), with the test password and,
+// for doctors and staff, MFA enrolled with testTOTPSecret.
+func (ta *testApp) createAccount(t *testing.T, n models.NewAccount) *models.User {
+	t.Helper()
+	if n.Password == "" {
+		n.Password = testPassword
+	}
+	if n.Kind != models.KindPatient && n.TOTPSecret == "" {
+		n.TOTPSecret = testTOTPSecret
+	}
+	u, err := ta.accounts.CreateAccount(context.Background(), n, models.AuditContext{ActorKind: models.ActorSystem})
+	if err != nil {
+		t.Fatalf("create account: %v", err)
+	}
+	return u
+}
+
+// totpNow is the current code for testTOTPSecret on the app's clock. Each call first
+// moves the clock one step on, because a code's step is accepted only once.
+func (ta *testApp) totpNow(t *testing.T) string {
+	t.Helper()
+	ta.clock.Advance(30 * time.Second)
+	code, err := otptotp.GenerateCode(testTOTPSecret, ta.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// signInFull signs login in with the test password and, when asked, the TOTP code;
+// it returns the client and the final response's redirect target.
+func (ta *testApp) signInFull(t *testing.T, login string) *webclient.Client {
+	t.Helper()
+	c := webclient.New(t, ta.url)
+	r := signIn(c, login, testPassword)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("sign in %s: %d %s", login, r.Status, r.Text())
+	}
+	if r.Location() == "/login/mfa" {
+		r = c.Submit("/login/mfa", "/login/mfa", url.Values{"code": {ta.totpNow(t)}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("mfa %s: %d %s", login, r.Status, r.Text())
+		}
+	}
+	return c
 }
