@@ -41,4 +41,7 @@ func (a *App) authRoutes() {
 	a.route(http.MethodGet, paths.Register, Public, a.showRegister)
 	a.route(http.MethodPost, paths.RegisterCode, Public, a.registerCode)
 	a.route(http.MethodPost, paths.Register, Public, a.register)
+	a.route(http.MethodGet, paths.PasswordForgot, Public, a.showReset)
+	a.route(http.MethodPost, paths.PasswordForgot, Public, a.resetCode)
+	a.route(http.MethodPost, paths.PasswordReset, Public, a.resetPassword)
 }

@@ -21,7 +21,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "[flags]", "serve the portal (the default when no command is given)", runServe},
+		{"serve", "[--demo] [flags]", "serve the portal (the default when no command is given); --demo seeds demo accounts (development only)", runServe},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"audit", "verify [flags]", "check the audit log's hash chain and report the first broken link", runAudit},
 		{"keys", "generate", "print fresh random keys for PORTAL_MASTER_KEY and PORTAL_SESSION_KEYS", runKeys},

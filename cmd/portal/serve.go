@@ -16,12 +16,16 @@ import (
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
 	started := time.Now()
+	args, demo := takeFlag(args, "demo")
 	rt, closeDB, err := setup(ctx, "serve", args, out)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
 	cfg, log, g, dialect := rt.cfg, rt.log, rt.db, rt.dialect
+	if demo && cfg.Production() {
+		return fmt.Errorf("--demo seeds accounts with a published password and is refused in production")
+	}
 	if cfg.AutoMigrate {
 		applied, err := migrate.Up(ctx, g, migrations.FS, dialect)
 		if err != nil {
@@ -45,6 +49,12 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if demo {
+		if err := seedDemo(ctx, accounts, out); err != nil {
+			return err
+		}
+	}
+	go sweep(ctx, log, sessions, accounts)
 	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
 		Accounts: accounts, Sessions: sessions}
 	app, err := handlers.New(deps)
@@ -84,4 +94,19 @@ func databaseName(url, dataDir string) string {
 		return dataDir + "/portal.db"
 	}
 	return url
+}
+
+// takeFlag removes a boolean flag (-name or --name) from args and reports whether it
+// was there; serve-only switches are not configuration settings.
+func takeFlag(args []string, name string) ([]string, bool) {
+	out := args[:0:0]
+	found := false
+	for _, a := range args {
+		if a == "-"+name || a == "--"+name {
+			found = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, found
 }
