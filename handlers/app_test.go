@@ -74,7 +74,7 @@ func (c *testClock) Advance(d time.Duration) {
 
 // newApp starts the real application on httptest with a fresh SQLite database.
 // mod may change the configuration first.
-func newApp(t *testing.T, mod func(*config.Config)) *testApp {
+func newApp(t testing.TB, mod func(*config.Config)) *testApp {
 	t.Helper()
 	cfg, err := config.FromEnv(func(string) string { return "" })
 	if err != nil {
@@ -89,7 +89,7 @@ func newApp(t *testing.T, mod func(*config.Config)) *testApp {
 
 // startApp runs the real application on g with cfg: real keyring, hasher, session
 // store and a recording notifier (development) — nothing mocked.
-func startApp(t *testing.T, cfg config.Config, g *gorm.DB) *testApp {
+func startApp(t testing.TB, cfg config.Config, g *gorm.DB) *testApp {
 	t.Helper()
 	if len(cfg.Secrets.MasterKey) == 0 {
 		cfg.Secrets = testSecrets(t)
@@ -125,7 +125,7 @@ func startApp(t *testing.T, cfg config.Config, g *gorm.DB) *testApp {
 }
 
 // testSecrets are fresh random keys for one test.
-func testSecrets(t *testing.T) config.Secrets {
+func testSecrets(t testing.TB) config.Secrets {
 	key := func() []byte {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
