@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -34,8 +35,14 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	ctx := c.Request().Context()
-	if ctx.Err() != nil { // the deadline passed: render with a fresh context
-		ctx = context.WithoutCancel(ctx)
+	if ctx.Err() != nil {
+		// The request's deadline middleware has returned (errors are rendered after
+		// the chain unwinds) or the deadline passed: render, and read the session for
+		// the header, under a short fresh deadline.
+		fresh, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		ctx = fresh
+		c.SetRequest(c.Request().WithContext(ctx))
 	}
 	props := pages.ErrorProps{
 		Status:    status,

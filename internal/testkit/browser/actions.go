@@ -51,7 +51,8 @@ func (p *Page) Type(t *testing.T, selector, text string) {
 // validation and submit handlers run), and waits for the next page load.
 // selector is the form, a submit button (whose name=value is sent) or a
 // field of the form; it must exist already (Submit does not wait for it). An
-// invalid form fails the test with the invalid fields. A form whose handler
+// invalid form fails the test with the invalid fields, unless the form has
+// novalidate or the button formnovalidate, as in a browser. A form whose handler
 // cancels the navigation (htmx) never loads a page: use Click and read the
 // swapped content instead.
 func (p *Page) Submit(t *testing.T, selector string) {
@@ -62,7 +63,8 @@ func (p *Page) Submit(t *testing.T, selector string) {
 	if (!el) throw new Error("no element matches the selector");
 	const form = el.tagName === "FORM" ? el : el.form;
 	if (!form) throw new Error("the element is not in a form");
-	if (!form.checkValidity()) {
+	const skip = form.noValidate || (el !== form && el.formNoValidate);
+	if (!skip && !form.checkValidity()) {
 		const bad = [...form.elements].filter(e => e.willValidate && !e.validity.valid);
 		throw new Error("invalid form fields: " + bad.map(e => (e.name || e.id) + " (" + e.validationMessage + ")").join(", "));
 	}
