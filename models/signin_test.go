@@ -27,7 +27,11 @@ type fixtureClock struct {
 	off time.Duration
 }
 
-func (c *fixtureClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
+func (c *fixtureClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
 func (c *fixtureClock) advance(d time.Duration) { c.mu.Lock(); c.off += d; c.mu.Unlock() }
 
 // accountsFixture is a real Accounts on g: real keyring, argon2id hasher, recording
