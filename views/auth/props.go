@@ -27,6 +27,9 @@ type SetupProps struct {
 	QR, Secret string
 	Optional   bool // a patient turning on optional MFA
 	Errors     map[string]string
+	// Action is where the form posts; "" is paths.MFASetup (enrolment at sign-in).
+	// A signed-in patient turning MFA on posts to paths.AccountMFASetup.
+	Action string
 }
 
 // RecoveryProps show freshly made recovery codes once.
