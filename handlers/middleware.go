@@ -38,7 +38,7 @@ const (
 func (a *App) useMiddleware() error {
 	a.echo.Pre(a.requestID)
 	a.echo.Use(a.accessLog, a.recoverPanic, a.securityHeaders, a.deadline)
-	a.echo.Use(middleware.BodyLimit(a.cfg.BodyLimit))
+	a.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: a.cfg.BodyLimit, Skipper: isDoctorUpload}), doctorUploadLimit)
 	a.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	a.echo.Use(a.language)
 	csrf, err := middleware.CSRFConfig{

@@ -109,7 +109,7 @@ func (a *App) actor(c echo.Context) models.AuditContext {
 func landing(u *models.User) string {
 	switch u.Kind {
 	case models.KindDoctor:
-		return paths.Clinic
+		return DoctorLanding
 	case models.KindStaff:
 		return paths.Staff
 	}

@@ -40,6 +40,13 @@ func (p *Page) SetValue(t *testing.T, selector, value string) {
 	do(t, p, fmt.Sprintf("set value of %q", selector), chromedp.SetValue(chromedp.CSS(selector), value))
 }
 
+// SetFiles chooses files (paths on this machine) in a file input, as a user
+// picking them in the file dialog would.
+func (p *Page) SetFiles(t *testing.T, selector string, files ...string) {
+	t.Helper()
+	do(t, p, fmt.Sprintf("set files of %q", selector), chromedp.SetUploadFiles(chromedp.CSS(selector), files))
+}
+
 // Type focuses the element and types text with key events, as a user would
 // ("\n" is the Enter key).
 func (p *Page) Type(t *testing.T, selector, text string) {

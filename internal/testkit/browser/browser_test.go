@@ -2,9 +2,11 @@ package browser
 
 import (
 	"image/png"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,6 +42,20 @@ func site(t *testing.T) string {
 	mux.HandleFunc("/{$}", html(cleanBody))
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
 		html(`<main><h1 id="greeting">你好, `+r.FormValue("name")+`</h1></main>`)(w, r)
+	})
+	mux.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			html(`<main><h1>Upload</h1><form action="/upload" method="post" enctype="multipart/form-data">
+<label for="doc">文件 File</label><input id="doc" name="doc" type="file"><button type="submit">提交</button></form></main>`)(w, r)
+			return
+		}
+		f, fh, err := r.FormFile("doc")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		b, _ := io.ReadAll(f)
+		html(`<main><h1 id="got">`+fh.Filename+` `+string(b)+`</h1></main>`)(w, r)
 	})
 	mux.HandleFunc("/bad-a11y", html(`<main><h1>Bad</h1><img src="/app.css"><input type="text" name="q"></main>`))
 	mux.HandleFunc("/foreign", html(`<main><h1>Foreign</h1><img alt="" src="http://example.invalid/x.png"></main>`))
@@ -87,6 +103,22 @@ func TestCleanPage(t *testing.T) {
 			t.Errorf("greeting %q", got)
 		}
 		p.AssertNoProblems(t)
+	}
+}
+
+func TestSetFilesUploads(t *testing.T) {
+	b := Start(t)
+	base := site(t)
+	file := filepath.Join(t.TempDir(), "licence.txt")
+	if err := os.WriteFile(file, []byte("file-content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := b.NewPage(t, 1280, 800)
+	p.Go(t, base+"/upload")
+	p.SetFiles(t, "#doc", file)
+	p.Submit(t, "form")
+	if got := p.Text(t, "#got"); got != "licence.txt file-content" {
+		t.Errorf("uploaded: %q", got)
 	}
 }
 

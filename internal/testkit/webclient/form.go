@@ -2,8 +2,10 @@ package webclient
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 
@@ -96,9 +98,41 @@ func (c *Client) Submit(pagePath, formAction string, fields url.Values) *Respons
 	return c.SubmitForm(page.Form(formAction), fields)
 }
 
+// File is a file part of a multipart submission, as a browser sends a chosen file.
+type File struct {
+	Field, Name string // the input's name and the file name the browser reports
+	ContentType string // the part's Content-Type; "" means application/octet-stream
+	Data        []byte
+}
+
+// SubmitFiles is Submit for a multipart form with files attached; it fails the
+// test if the form is not multipart/form-data (a browser would not send the files).
+func (c *Client) SubmitFiles(pagePath, formAction string, fields url.Values, files ...File) *Response {
+	c.t.Helper()
+	page := c.Get(pagePath)
+	if page.Status != http.StatusOK {
+		c.t.Fatalf("webclient: SubmitFiles: GET %s: status %d, want 200; text:\n%s", pagePath, page.Status, excerpt(page.Text(), 400))
+	}
+	return c.SubmitFormFiles(page.Form(formAction), fields, files...)
+}
+
+// SubmitFormFiles is SubmitForm with files attached to a multipart form.
+func (c *Client) SubmitFormFiles(f *Form, fields url.Values, files ...File) *Response {
+	c.t.Helper()
+	if f.Enctype != "multipart/form-data" {
+		c.t.Fatalf("webclient: form %s is %s, not multipart/form-data: files would not be sent", f.Action, f.Enctype)
+	}
+	return c.submit(f, fields, files)
+}
+
 // SubmitForm submits a form already read, e.g. the one re-rendered after a
 // rejected submission (its hidden inputs carry that page's token).
 func (c *Client) SubmitForm(f *Form, fields url.Values) *Response {
+	c.t.Helper()
+	return c.submit(f, fields, nil)
+}
+
+func (c *Client) submit(f *Form, fields url.Values, files []File) *Response {
 	c.t.Helper()
 	vals := url.Values{}
 	for k, v := range f.Hidden {
@@ -120,6 +154,20 @@ func (c *Client) SubmitForm(f *Form, fields url.Values) *Response {
 			for _, v := range vs {
 				_ = mw.WriteField(k, v)
 			}
+		}
+		for _, fl := range files {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(fl.Field), quoteEscaper.Replace(fl.Name)))
+			ct := fl.ContentType
+			if ct == "" {
+				ct = "application/octet-stream"
+			}
+			h.Set("Content-Type", ct)
+			w, err := mw.CreatePart(h)
+			if err != nil {
+				c.t.Fatalf("webclient: file part %s: %v", fl.Field, err)
+			}
+			_, _ = w.Write(fl.Data)
 		}
 		_ = mw.Close()
 		return c.Do(http.MethodPost, f.Action, mw.FormDataContentType(), &buf, hdr)
@@ -231,3 +279,6 @@ func textOf(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// quoteEscaper escapes a Content-Disposition parameter as mime/multipart does.
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"")

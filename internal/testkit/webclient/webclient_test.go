@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,7 +64,12 @@ line</textarea>
 		if err := r.ParseMultipartForm(1 << 20); err != nil || !checkToken(w, r) {
 			return
 		}
-		fmt.Fprintf(w, "<p>uploaded %s</p>", html.EscapeString(r.FormValue("title")))
+		msg := "uploaded " + r.FormValue("title")
+		if f, fh, err := r.FormFile("doc"); err == nil {
+			b, _ := io.ReadAll(f)
+			msg += fmt.Sprintf(" file %s %s %q", fh.Filename, fh.Header.Get("Content-Type"), b)
+		}
+		fmt.Fprintf(w, "<p>%s</p>", html.EscapeString(msg))
 	})
 	mux.HandleFunc("GET /done", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -137,6 +143,29 @@ func TestSubmitGetAndMultipart(t *testing.T) {
 	r := c.Submit("/form", "/upload", url.Values{"title": {"报告"}}).Expect(http.StatusOK)
 	if !r.HasText("uploaded 报告") {
 		t.Errorf("multipart form: %d %q", r.Status, r.Body)
+	}
+}
+
+func TestSubmitFilesSendsFileParts(t *testing.T) {
+	c := New(t, testServer(t).URL)
+	r := c.SubmitFiles("/form", "/upload", url.Values{"title": {"证书"}},
+		File{Field: "doc", Name: "a \"b\".pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 x")}).Expect(http.StatusOK)
+	if !r.HasText(`uploaded 证书 file a "b".pdf application/pdf "%PDF-1.4 x"`) {
+		t.Errorf("file part: %q", r.Text())
+	}
+	// A form that is not multipart cannot carry files: the test fails.
+	ft := &fakeTB{}
+	fc := newClient(ft, c.Base.String())
+	form := c.Get("/form").Form("/submit")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fc.SubmitFormFiles(form, nil, File{Field: "doc"})
+		t.Error("SubmitFormFiles returned for a urlencoded form")
+	}()
+	<-done
+	if !strings.Contains(ft.msg, "not multipart/form-data") {
+		t.Errorf("failure message = %q", ft.msg)
 	}
 }
 
