@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/yibao-health/portal/internal/testkit/webclient"
@@ -45,6 +46,9 @@ func TestStaffMustEnrolMFA(t *testing.T) {
 	setup := c.Get("/mfa/setup").Expect(http.StatusOK)
 	if !setup.HasText("设置两步验证") {
 		t.Fatal("set-up page text missing")
+	}
+	if !strings.Contains(setup.Body, `src="data:image/png;base64,`) {
+		t.Fatal("the QR code image is not a server-rendered data: PNG (templ sanitised the URL?)")
 	}
 	wrong := c.Submit("/mfa/setup", "/mfa/setup", url.Values{"code": {"000000"}})
 	if wrong.Status != http.StatusUnprocessableEntity {
