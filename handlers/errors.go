@@ -24,7 +24,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	status, msgKey, msgArgs := classify(err)
-	attrs := []any{"request_id", requestIDOf(c), "status", status, "method", c.Request().Method, "path", c.Request().URL.Path}
+	attrs := []any{"request_id", requestIDOf(c), "status", status, "method", c.Request().Method, "path", logPath(c.Request().URL.Path)}
 	if status >= 500 {
 		a.log.Error("request failed", append(attrs, "err", err)...)
 	} else {

@@ -56,23 +56,30 @@ func (a *App) login(c echo.Context) error {
 		p.Errors = map[string]string{"": firstMessage(msgs)}
 		return a.render(c, status, auth.Login(a.page(c, t(c, "signin.title")), p))
 	}
-	s, err := a.sess(c)
-	if err != nil {
-		return err
-	}
 	if !u.NeedsMFA() {
 		return a.completeSignIn(c, u, p.Next)
 	}
-	s.Values[valPendingUser] = u.ID
-	s.Values[valPendingAt] = a.now().Unix()
-	s.Values[valNext] = p.Next
-	if err := s.Save(c.Request(), c.Response()); err != nil {
+	if err := a.startPending(c, u, p.Next); err != nil {
 		return err
 	}
 	if !u.HasMFA() {
 		return redirect(c, paths.MFASetup)
 	}
 	return redirect(c, paths.LoginMFA)
+}
+
+// startPending puts u in the pending sign-in state: the password (or an enrolment
+// link) is checked, the second factor or MFA enrolment is still to do. next is where
+// to go once signed in ("" for the user's landing page).
+func (a *App) startPending(c echo.Context, u *models.User, next string) error {
+	s, err := a.sess(c)
+	if err != nil {
+		return err
+	}
+	s.Values[valPendingUser] = u.ID
+	s.Values[valPendingAt] = a.now().Unix()
+	s.Values[valNext] = next
+	return s.Save(c.Request(), c.Response())
 }
 
 func (a *App) showLoginMFA(c echo.Context) error {

@@ -99,7 +99,7 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		a.log.LogAttrs(req.Context(), level, "request",
 			slog.String("request_id", requestIDOf(c)),
 			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
+			slog.String("path", logPath(req.URL.Path)),
 			slog.Int("status", res.Status),
 			slog.Int64("bytes", res.Size),
 			slog.Duration("duration", time.Since(start)),

@@ -9,5 +9,6 @@ func All() []any {
 		&Notification{},
 		&VerificationCode{}, &LoginThrottle{},
 		&User{}, &Identity{}, &RecoveryCode{}, &DoctorProfile{}, &DoctorLicence{}, &EnrollmentToken{},
+		&AccountAction{},
 	}
 }

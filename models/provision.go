@@ -22,6 +22,9 @@ type NewAccount struct {
 	TOTPSecret string
 	// Doctor, for Kind doctor, is the professional profile (UserID is filled in).
 	Doctor *DoctorProfile
+	// Extra, when set, runs inside the creating transaction after the account and
+	// its contacts exist and before its audit row (a staff invitation's link).
+	Extra func(tx *gorm.DB, u *User) error
 }
 
 // CreateAccount stores a new account in one transaction, with an audit row naming
@@ -95,6 +98,11 @@ func (a *Accounts) CreateAccount(ctx context.Context, n NewAccount, actx AuditCo
 				d.Status = DoctorPending
 			}
 			if err := tx.Create(&d).Error; err != nil {
+				return err
+			}
+		}
+		if n.Extra != nil {
+			if err := n.Extra(tx, u); err != nil {
 				return err
 			}
 		}
