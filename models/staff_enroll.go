@@ -250,3 +250,32 @@ func (a *Accounts) CompleteEnrollment(ctx context.Context, token, pw string, act
 	u.PasswordHash, u.PasswordChangedAt = hash, &now
 	return u, nil
 }
+
+// ReissueBootstrapLink gives the operator a new enrolment link for a staff account
+// that has not enrolled yet (its first link expired or was lost); older links stop
+// working. Its capabilities are not changed. Any other account is NotFound.
+func (a *Accounts) ReissueBootstrapLink(ctx context.Context, email string, actx AuditContext) (*User, string, error) {
+	u, err := a.FindByLogin(ctx, email)
+	if err != nil {
+		return nil, "", err
+	}
+	if u == nil || u.Kind != KindStaff || u.PasswordHash != "" || !u.Active() {
+		return nil, "", NotFound("staff.invite.not_pending")
+	}
+	var token string
+	err = a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ? AND used_at IS NULL", u.ID).Delete(&EnrollmentToken{}).Error; err != nil {
+			return err
+		}
+		var err error
+		if token, err = a.issueToken(tx, u.ID, 0); err != nil {
+			return err
+		}
+		_, err = AppendAudit(tx, actx.Entry("staff.invite.resend", "user", idString(u.ID), OutcomeSuccess))
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("staff: reissue link: %w", err)
+	}
+	return u, token, nil
+}

@@ -19,7 +19,8 @@ const staffUsage = `Usage: portal staff create --email ADDRESS --capability CAPA
 Creates a staff account without a password and prints a one-time enrolment link
 (PORTAL_PUBLIC_URL/enroll/TOKEN, valid for 72 hours). The invitee opens it, sets a
 password and then enrols two-step verification. Use it to bootstrap the first admin;
-later staff are invited from the console (/staff/invite) by an admin.
+later staff are invited from the console (/staff/invite) by an admin. Run it again for
+an account that has not enrolled yet to get a new link (the old one stops working).
 
 This is the only way to give capabilities without a second admin: in the console an
 admin never changes their own capabilities and every change is made by another admin.
@@ -120,7 +121,7 @@ func createStaff(ctx context.Context, configArgs []string, out io.Writer, in mod
 		if e := models.AsError(err); e != nil {
 			switch e.Key {
 			case "contact.taken", "username.taken":
-				return errors.New("an account with this e-mail address already exists")
+				return reissueLink(ctx, accounts, rt.cfg.PublicURL, in.Email, actx, out)
 			case "contact.invalid":
 				return errors.New("--email: not a valid e-mail address")
 			}
@@ -130,5 +131,21 @@ func createStaff(ctx context.Context, configArgs []string, out io.Writer, in mod
 	fmt.Fprintf(out, "Created staff account #%d with capabilities %s.\n", u.ID, u.Capabilities)
 	fmt.Fprintf(out, "One-time enrolment link (valid for %d hours; give it only to the new staff member):\n%s\n",
 		int(models.EnrollmentTTL.Hours()), models.EnrollURL(rt.cfg.PublicURL, token))
+	return nil
+}
+
+// reissueLink prints a new link for a staff account that has not enrolled yet (its
+// first link expired or was lost); any other existing account is an error.
+func reissueLink(ctx context.Context, accounts *models.Accounts, publicURL, email string, actx models.AuditContext, out io.Writer) error {
+	u, token, err := accounts.ReissueBootstrapLink(ctx, email, actx)
+	if models.IsNotFound(err) {
+		return errors.New("an account with this e-mail address already exists (and has enrolled, or is not a staff account)")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Staff account #%d has not enrolled yet; its capabilities stay %s and earlier links no longer work.\n", u.ID, u.Capabilities)
+	fmt.Fprintf(out, "New one-time enrolment link (valid for %d hours; give it only to the new staff member):\n%s\n",
+		int(models.EnrollmentTTL.Hours()), models.EnrollURL(publicURL, token))
 	return nil
 }

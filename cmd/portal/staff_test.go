@@ -75,6 +75,21 @@ func TestStaffCreateBootstrapsAnAdmin(t *testing.T) {
 		t.Fatalf("staff.invite audit: %+v %v", audit, err)
 	}
 
+	// The link was lost before use: the operator runs the command again and gets a
+	// new one; the old one stops working. Once enrolled, the account is refused.
+	again, err := runCLI(t, "staff", "create", "--email", "root@example.com", "--capability", "admin", "--public-url", "https://portal.example")
+	m2 := regexp.MustCompile(`https://portal\.example/enroll/([A-Za-z0-9_-]{40,})\n`).FindStringSubmatch(again)
+	if err != nil || m2 == nil || m2[1] == m[1] || !strings.Contains(again, "has not enrolled yet") {
+		t.Fatalf("second run before enrolment: %v\n%s", err, again)
+	}
+	var live int64
+	g.Model(&models.EnrollmentToken{}).Where("user_id = ? AND used_at IS NULL", u.ID).Count(&live)
+	if live != 1 {
+		t.Fatalf("%d live links after reissue, want 1", live)
+	}
+	if err := g.Model(&models.User{}).Where("id = ?", u.ID).Update("password_hash", "x").Error; err != nil {
+		t.Fatal(err)
+	}
 	for args, want := range map[string]string{
 		"--email root@example.com --capability admin": "already exists",
 		"--email x@example.com --capability root":     "--capability",
