@@ -60,7 +60,7 @@ func (a *App) showDoctorApply(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return redirect(c, landing(u))
+		return redirect(c, a.landing(c, u))
 	}
 	return a.renderApply(c, http.StatusOK, doctor.ApplyProps{})
 }

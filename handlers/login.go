@@ -20,7 +20,7 @@ func (a *App) showLogin(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return redirect(c, landing(u))
+		return redirect(c, a.landing(c, u))
 	}
 	p := auth.LoginProps{Next: safeNextOrEmpty(c.QueryParam("next"))}
 	s, err := a.sess(c)
@@ -120,7 +120,7 @@ func (a *App) completeSignIn(c echo.Context, u *models.User, next string) error 
 		return err
 	}
 	if next == "" {
-		next = landing(u)
+		next = a.landing(c, u)
 	}
 	return redirect(c, next)
 }

@@ -53,7 +53,7 @@ func (a *App) mfaSetup(c echo.Context) error {
 	s, _ := a.sess(c)
 	next, _ := s.Values[valNext].(string)
 	if next == "" {
-		next = landing(u)
+		next = a.landing(c, u)
 	}
 	if err := a.signIn(c, u); err != nil {
 		return err

@@ -105,10 +105,16 @@ func (a *App) actor(c echo.Context) models.AuditContext {
 	return actx
 }
 
-// landing is where a user goes after signing in.
-func landing(u *models.User) string {
+// landing is where a user goes after signing in: a verified doctor to the clinic,
+// any other doctor to the application status page (the clinic is 404 for them).
+func (a *App) landing(c echo.Context, u *models.User) string {
 	switch u.Kind {
 	case models.KindDoctor:
+		if u.HasMFA() {
+			if st, err := models.DoctorStatus(c.Request().Context(), a.db, u.ID); err == nil && st == models.DoctorVerified {
+				return paths.Clinic
+			}
+		}
 		return DoctorLanding
 	case models.KindStaff:
 		return paths.Staff
@@ -131,5 +137,5 @@ func (a *App) accountNav(c echo.Context) *layouts.Account {
 			label = mask.Email(email)
 		}
 	}
-	return &layouts.Account{Label: label, Home: landing(u), Kind: u.Kind}
+	return &layouts.Account{Label: label, Home: a.landing(c, u), Kind: u.Kind}
 }

@@ -24,7 +24,7 @@ func (a *App) showRegister(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return redirect(c, landing(u))
+		return redirect(c, a.landing(c, u))
 	}
 	return a.renderRegister(c, http.StatusOK, auth.RegisterProps{})
 }
