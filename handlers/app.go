@@ -44,6 +44,7 @@ type App struct {
 	now      func() time.Time
 	accounts *models.Accounts
 	sessions *session.Store
+	policies *models.Policies
 	echo     *echo.Echo
 }
 
@@ -59,7 +60,7 @@ func New(d Deps) (*App, error) {
 		return nil, errors.New("handlers: Accounts and Sessions are required")
 	}
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now,
-		accounts: d.Accounts, sessions: d.Sessions, echo: echo.New()}
+		accounts: d.Accounts, sessions: d.Sessions, policies: &models.Policies{DB: d.DB, Now: d.Now}, echo: echo.New()}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

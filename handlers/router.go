@@ -27,6 +27,9 @@ func (a *App) routes() {
 	a.accountRoutes()
 	a.doctorRoutes()
 	a.staffRoutes()
+	a.policyRoutes()
+	a.consentRoutes()
+	a.gateRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.

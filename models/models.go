@@ -10,5 +10,6 @@ func All() []any {
 		&VerificationCode{}, &LoginThrottle{},
 		&User{}, &Identity{}, &RecoveryCode{}, &DoctorProfile{}, &DoctorLicence{}, &EnrollmentToken{},
 		&AccountAction{},
+		&PolicyVersion{}, &ConsentRecord{},
 	}
 }

@@ -1,0 +1,4 @@
+package handlers
+
+// consentRoutes declares the routes of the consent area (issue 4).
+func (a *App) consentRoutes() {}
