@@ -72,7 +72,7 @@ func (a *App) disableMFA(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = a.accounts.DisableMFA(c.Request().Context(), u, c.FormValue("disable_password"), a.actor(c))
+	err = a.accounts.DisableMFA(c.Request().Context(), u, c.FormValue("disable_password"), lang(c), a.actor(c))
 	if err != nil {
 		return a.securityFormError(c, err, func(p *account.SecurityProps, msgs map[string]string) {
 			p.DisableErrors = renameField(msgs, "current_password", "disable_password")

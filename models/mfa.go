@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/mask"
 	"github.com/yibao-health/portal/internal/totp"
 )
@@ -154,7 +155,7 @@ func clearMFA(tx *gorm.DB, userID int64, now time.Time) error {
 
 // DisableMFA turns off a patient's optional second factor after the password is
 // re-entered. Doctors and staff cannot: for them MFA is mandatory.
-func (a *Accounts) DisableMFA(ctx context.Context, u *User, pw string, actx AuditContext) error {
+func (a *Accounts) DisableMFA(ctx context.Context, u *User, pw string, lang i18n.Lang, actx AuditContext) error {
 	if u.Kind != KindPatient {
 		return Forbidden("mfa.mandatory")
 	}
@@ -173,6 +174,7 @@ func (a *Accounts) DisableMFA(ctx context.Context, u *User, pw string, actx Audi
 		return fmt.Errorf("accounts: disable mfa: %w", err)
 	}
 	u.MFASecretEnc, u.MFAEnabledAt = nil, nil
+	a.tell(ctx, u, lang, "notice.mfa_disabled.subject", "notice.mfa_disabled.body")
 	return nil
 }
 

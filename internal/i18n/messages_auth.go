@@ -89,6 +89,8 @@ var zhAuth = map[string]string{
 	"notice.locked.body":              "由于多次登录失败，您的账户已被锁定 %d 分钟。如果不是您本人操作，建议登录后修改密码。",
 	"notice.recovery_used.subject":    "已使用恢复码登录",
 	"notice.recovery_used.body":       "您的账户刚刚使用恢复码完成了登录，还剩 %d 个可用恢复码。如非本人操作，请立即修改密码并联系客服。",
+	"notice.mfa_disabled.subject":     "两步验证已关闭",
+	"notice.mfa_disabled.body":        "您的账户刚刚关闭了两步验证。如非本人操作，请立即修改密码并重新开启两步验证。",
 	"notice.password_changed.subject": "密码已修改",
 	"notice.password_changed.body":    "您的账户密码刚刚被修改，其他设备已退出登录。如非本人操作，请立即联系客服。",
 
@@ -189,6 +191,8 @@ var enAuth = map[string]string{
 	"notice.locked.body":              "After several failed sign-ins your account is locked for %d minutes. If this was not you, change your password after you sign in.",
 	"notice.recovery_used.subject":    "Signed in with a recovery code",
 	"notice.recovery_used.body":       "Your account was just signed in with a recovery code; %d codes are left. If this was not you, change your password and contact support now.",
+	"notice.mfa_disabled.subject":     "Two-step verification turned off",
+	"notice.mfa_disabled.body":        "Two-step verification was just turned off for your account. If this was not you, change your password and turn it back on now.",
 	"notice.password_changed.subject": "Password changed",
 	"notice.password_changed.body":    "Your password was just changed and your other devices were signed out. If this was not you, contact support now.",
 
