@@ -40,5 +40,12 @@ func (a *App) setLang(c echo.Context) error {
 		Expires: a.now().Add(365 * 24 * time.Hour), HttpOnly: true,
 		Secure: a.cfg.Production(), SameSite: http.SameSiteLaxMode,
 	})
+	if u, err := a.user(c); err != nil {
+		return err
+	} else if u != nil {
+		if err := a.accounts.SetLang(c.Request().Context(), u, lang); err != nil {
+			return err
+		}
+	}
 	return redirect(c, safeNext(c.FormValue("next")))
 }

@@ -137,6 +137,9 @@ func (a *App) signIn(c echo.Context, u *models.User) error {
 	if err := a.sessions.Login(c.Response(), c.Request(), s, u.ID, u.Kind); err != nil {
 		return err
 	}
+	if err := a.accounts.SetLang(c.Request().Context(), u, lang(c)); err != nil {
+		return err
+	}
 	c.Set(ctxUser, u)
 	c.Set(ctxLoaded, true)
 	return nil

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -109,4 +110,25 @@ func TestUnknownAndWrongGiveTheSameMessage(t *testing.T) {
 	if a.Form("/login").Value("login") != "13800001114" {
 		t.Fatal("the form lost what the user typed")
 	}
+}
+
+// Notices go out in the language the user last chose, whoever triggers them.
+func TestNoticesUseTheRecipientsLanguage(t *testing.T) {
+	ta := newApp(t, nil)
+	c := ta.registerPatient(t, "13800001115", "erin")
+	c.Submit("/", "/lang", url.Values{"lang": {"en"}}).Expect(http.StatusSeeOther)
+	attacker := webclient.New(t, ta.url) // Accept-Language empty: zh-CN
+	for i := 0; i < 5; i++ {
+		signIn(attacker, "13800001115", "wrong-"+string(rune('a'+i)))
+		ta.clock.Advance(time.Minute)
+	}
+	for _, m := range ta.outbox.Recent() {
+		if m.To == "13800001115" && strings.Contains(m.Body, "15") {
+			if !strings.Contains(m.Body, "locked") {
+				t.Fatalf("lock notice not in the owner's language: %q", m.Body)
+			}
+			return
+		}
+	}
+	t.Fatal("no lock notice")
 }

@@ -159,6 +159,9 @@ func (a *Accounts) tell(ctx context.Context, u *User, lang i18n.Lang, subjectKey
 	if a.Notify == nil {
 		return
 	}
+	if l, ok := i18n.Parse(u.Lang); ok {
+		lang = l // the recipient's own language, not the actor's
+	}
 	subject, body := i18n.Translate(lang, subjectKey), i18n.Translate(lang, bodyKey, args...)
 	msg := notify.Message{Channel: notify.Inbox, Subject: subject, Body: body, Kind: notify.KindService, Lang: string(lang)}
 	if err := a.Notify.Send(ctx, nil, u.ID, msg); err != nil {
@@ -207,3 +210,16 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // AuditEvent appends an audit row that belongs to no other change (e.g. sign-out).
 func (a *Accounts) AuditEvent(ctx context.Context, e AuditEntry) error { return a.audit(ctx, e) }
+
+// SetLang remembers the language u uses, for notices others trigger. It writes only
+// when the language changed.
+func (a *Accounts) SetLang(ctx context.Context, u *User, lang i18n.Lang) error {
+	if u.Lang == string(lang) {
+		return nil
+	}
+	if err := a.DB.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).Update("lang", string(lang)).Error; err != nil {
+		return fmt.Errorf("accounts: set language: %w", err)
+	}
+	u.Lang = string(lang)
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yibao-health/portal/internal/i18n"
 
 	"gorm.io/gorm"
 )
@@ -31,7 +32,7 @@ type NewAccount struct {
 // the actor. Contact values are validated and normalised like sign-up does.
 func (a *Accounts) CreateAccount(ctx context.Context, n NewAccount, actx AuditContext) (*User, error) {
 	now := a.Now().UTC()
-	u := &User{Kind: n.Kind, Status: StatusActive, Capabilities: JoinCaps(n.Caps), CreatedAt: now, UpdatedAt: now}
+	u := &User{Kind: n.Kind, Status: StatusActive, Lang: string(i18n.ZH), Capabilities: JoinCaps(n.Caps), CreatedAt: now, UpdatedAt: now}
 	if n.Kind != KindPatient && n.Kind != KindDoctor && n.Kind != KindStaff {
 		return nil, fmt.Errorf("accounts: unknown kind %q", n.Kind)
 	}

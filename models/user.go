@@ -50,8 +50,10 @@ type User struct {
 	TermsVersion      string
 	TermsAcceptedAt   *time.Time
 	PasswordChangedAt *time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Lang is the language the user last used ("zh-CN" or "en"), for notices.
+	Lang      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // HasMFA reports whether a second factor is enrolled.
