@@ -14,6 +14,7 @@ import (
 
 	"github.com/tink-crypto/tink-go/v2/aead"
 	"github.com/tink-crypto/tink-go/v2/aead/subtle"
+	"github.com/tink-crypto/tink-go/v2/jwt"
 	"github.com/tink-crypto/tink-go/v2/prf"
 	tinkpb "github.com/tink-crypto/tink-go/v2/proto/tink_go_proto"
 	"github.com/tink-crypto/tink-go/v2/streamingaead"
@@ -43,6 +44,7 @@ type Keyring struct {
 	fieldKey uint32 // primary key ID of field-aead
 	prf      *prf.Set
 	stream   tink.StreamingAEAD
+	sign     *signing // ReceiptJWT, sign.go
 }
 
 // Open loads the keysets from the keysets table, creating any that is
@@ -89,6 +91,14 @@ func (k *Keyring) load(ctx context.Context, create bool) error {
 	if err != nil {
 		return err
 	}
+	rh, err := get(ctx, ReceiptJWT)
+	if err != nil {
+		return err
+	}
+	sign, err := newSigning(rh)
+	if err != nil {
+		return err
+	}
 	field, err := aead.New(fh)
 	if err != nil {
 		return fmt.Errorf("keys: %s primitive: %w", FieldAEAD, err)
@@ -110,7 +120,7 @@ func (k *Keyring) load(ctx context.Context, create bool) error {
 		return fmt.Errorf("keys: %s primitive: %w", FileStreaming, err)
 	}
 	k.mu.Lock()
-	k.field, k.fieldKey, k.prf, k.stream = field, primary.KeyID(), set, stream
+	k.field, k.fieldKey, k.prf, k.stream, k.sign = field, primary.KeyID(), set, stream, sign
 	k.mu.Unlock()
 	return nil
 }
@@ -132,4 +142,5 @@ var templates = map[string]func() *tinkpb.KeyTemplate{
 	FieldAEAD:     aead.AES256GCMKeyTemplate,
 	BlindIndexPRF: prf.HMACSHA256PRFKeyTemplate,
 	FileStreaming: streamingaead.AES256GCMHKDF1MBKeyTemplate,
+	ReceiptJWT:    jwt.ES256Template,
 }

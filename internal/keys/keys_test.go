@@ -103,8 +103,8 @@ func TestSameKeysAcrossOpens(t *testing.T) {
 		}
 		var n int64
 		g.Table("keysets").Count(&n)
-		if n != 3 {
-			t.Errorf("keysets rows = %d, want 3", n)
+		if n != 4 {
+			t.Errorf("keysets rows = %d, want 4", n)
 		}
 		later := open(t, g, mk)
 		ct, _ := rings[0].Encrypt([]byte("shared"), adPhone)
@@ -187,7 +187,7 @@ func TestNoPlaintextKeyMaterial(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, g *gorm.DB, d db.Dialect) {
 		mk := masterKey(t)
 		k := open(t, g, mk)
-		for _, name := range []string{FieldAEAD, BlindIndexPRF, FileStreaming} {
+		for _, name := range []string{FieldAEAD, BlindIndexPRF, FileStreaming, ReceiptJWT} {
 			var blob []byte
 			if err := g.Table("keysets").Where("name = ?", name).Select("keyset").Row().Scan(&blob); err != nil {
 				t.Fatal(err)
