@@ -11,6 +11,21 @@ import (
 	"github.com/yibao-health/portal/views/auth"
 )
 
+// startAccountMFA starts enrolment (the security page's "turn on" button posts here)
+// and shows the set-up page.
+func (a *App) startAccountMFA(c echo.Context) error {
+	u, err := a.user(c)
+	if err != nil {
+		return err
+	}
+	if !u.HasMFA() {
+		if _, err := a.accounts.BeginTOTP(c.Request().Context(), u); err != nil {
+			return err
+		}
+	}
+	return redirect(c, paths.AccountMFASetup)
+}
+
 // showAccountMFASetup lets a signed-in patient turn on the optional second factor:
 // the enrolment page of the sign-in flow, posting to the account's own path.
 func (a *App) showAccountMFASetup(c echo.Context) error {
@@ -25,9 +40,12 @@ func (a *App) showAccountMFASetup(c echo.Context) error {
 }
 
 func (a *App) renderAccountSetup(c echo.Context, status int, u *models.User, errs map[string]string) error {
-	en, err := a.accounts.BeginTOTP(c.Request().Context(), u)
+	en, ok, err := a.accounts.PendingTOTP(u)
 	if err != nil {
 		return err
+	}
+	if !ok {
+		return redirect(c, paths.AccountSecurity)
 	}
 	p := auth.SetupProps{QR: en.QR, Secret: en.Secret, Errors: errs, Optional: true, Action: paths.AccountMFASetup}
 	return a.render(c, status, auth.Setup(a.page(c, t(c, "mfa.setup.title")), p))

@@ -366,6 +366,12 @@ func TestPatientMFAOnAndOff(t *testing.T) {
 	if !sec.HasText("两步验证未开启") {
 		t.Fatalf("security page: %s", sec.Text())
 	}
+	// The set-up page only shows an enrolment the security page's button started
+	// (a GET changes nothing).
+	if r := c.Get("/account/mfa/setup"); r.Status != http.StatusSeeOther {
+		t.Fatalf("set-up page before starting: %d", r.Status)
+	}
+	c.Submit("/account/security", "/account/mfa/start", nil).Expect(http.StatusSeeOther)
 	setup := c.Get("/account/mfa/setup").Expect(http.StatusOK)
 	m := secretRE.FindStringSubmatch(setup.Body)
 	if m == nil {

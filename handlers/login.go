@@ -76,6 +76,13 @@ func (a *App) startPending(c echo.Context, u *models.User, next string) error {
 	if err != nil {
 		return err
 	}
+	if !u.HasMFA() {
+		// Enrolment is due: start it here, in the POST, so the set-up page's GET
+		// only reads the pending secret.
+		if _, err := a.accounts.BeginTOTP(c.Request().Context(), u); err != nil {
+			return err
+		}
+	}
 	s.Values[valPendingUser] = u.ID
 	s.Values[valPendingAt] = a.now().Unix()
 	s.Values[valNext] = next

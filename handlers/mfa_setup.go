@@ -24,9 +24,12 @@ func (a *App) showMFASetup(c echo.Context) error {
 }
 
 func (a *App) renderSetup(c echo.Context, status int, u *models.User, errs map[string]string) error {
-	en, err := a.accounts.BeginTOTP(c.Request().Context(), u)
+	en, ok, err := a.accounts.PendingTOTP(u)
 	if err != nil {
 		return err
+	}
+	if !ok { // cannot happen after a sign-in, which starts enrolment; start over
+		return redirect(c, paths.Login)
 	}
 	p := auth.SetupProps{QR: en.QR, Secret: en.Secret, Errors: errs, Optional: u.Kind == models.KindPatient}
 	return a.render(c, status, auth.Setup(a.page(c, t(c, "mfa.setup.title")), p))

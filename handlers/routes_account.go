@@ -25,6 +25,7 @@ func (a *App) accountRoutes() {
 	a.route(http.MethodPost, paths.AccountMFARecovery, Account, a.newRecoveryCodes)
 
 	// Optional two-step verification of patients (mandatory for everyone else).
+	a.route(http.MethodPost, paths.AccountMFAStart, Patient, a.startAccountMFA)
 	a.route(http.MethodGet, paths.AccountMFASetup, Patient, a.showAccountMFASetup)
 	a.route(http.MethodPost, paths.AccountMFASetup, Patient, a.accountMFASetup)
 	a.route(http.MethodPost, paths.AccountMFADisable, Patient, a.disableMFA)

@@ -94,7 +94,7 @@ func TestLockedAccountIsRefusedOnItsNextRequest(t *testing.T) {
 	}
 	pc.Get("/account").Expect(http.StatusOK)
 
-	reason := "Caller reported a stolen phone, ticket 5521"
+	reason := "Caller reported a stolen phone, ticket QX-5521"
 	ac.Submit(staffPage(patient.ID), staffPage(patient.ID)+"/lock", url.Values{"lock_reason": {reason}}).Expect(http.StatusSeeOther)
 	// The very next request of the patient's open session is refused.
 	next := pc.Get("/account")
@@ -116,7 +116,7 @@ func TestLockedAccountIsRefusedOnItsNextRequest(t *testing.T) {
 	}
 	told := false
 	for _, m := range ta.outbox.Recent() {
-		told = told || (m.To == "13800003001" && !strings.Contains(m.Body, "5521"))
+		told = told || (m.To == "13800003001" && !strings.Contains(m.Body, "QX-5521"))
 	}
 	if !told {
 		t.Error("the owner was not told (or the notice quotes the reason)")
@@ -138,7 +138,7 @@ func TestLockedAccountIsRefusedOnItsNextRequest(t *testing.T) {
 	if rows := ta.staffAudit(t, "account.unlock"); len(rows) != 1 || rows[0].ActorID != admin.ID {
 		t.Fatalf("account.unlock audit: %+v", rows)
 	}
-	ta.staffNoLeaks(t, reason, "5521", "call-back", "left the company", "13800003001")
+	ta.staffNoLeaks(t, reason, "QX-5521", "call-back", "left the company", "13800003001")
 }
 
 // An admin invites a staff member: the account exists without a password, the link

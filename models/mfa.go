@@ -20,8 +20,23 @@ type Enrolment struct {
 	QR     string // data: URI of a PNG, rendered on the server
 }
 
-// BeginTOTP returns the pending TOTP secret of u, creating one (encrypted) if there is
-// none, so reloading the set-up page keeps the same QR code.
+// PendingTOTP returns u's pending enrolment without changing anything (for the GET
+// of the set-up page); ok is false when no enrolment was started.
+func (a *Accounts) PendingTOTP(u *User) (en Enrolment, ok bool, err error) {
+	secret, err := a.Open("users", "mfa_pending", u.ID, u.ID, u.MFAPendingEnc)
+	if err != nil || secret == "" {
+		return Enrolment{}, false, err
+	}
+	uri := totp.URI(a.Issuer, a.accountLabel(u), secret)
+	qr, err := totp.QRDataURI(uri)
+	if err != nil {
+		return Enrolment{}, false, err
+	}
+	return Enrolment{Secret: secret, URI: uri, QR: qr}, true, nil
+}
+
+// BeginTOTP starts enrolment (a POST: it stores a new encrypted pending secret
+// unless one is pending already, so a repeated start keeps the same QR code).
 func (a *Accounts) BeginTOTP(ctx context.Context, u *User) (Enrolment, error) {
 	label := a.accountLabel(u)
 	secret, err := a.Open("users", "mfa_pending", u.ID, u.ID, u.MFAPendingEnc)

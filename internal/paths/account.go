@@ -11,6 +11,7 @@ const (
 	AccountPassword      = "/account/security/password"               // POST change the password
 	AccountDevices       = "/account/security/devices"                // + "/:id/signout"
 	AccountDevicesOthers = "/account/security/devices/signout-others" // POST sign out everywhere else
+	AccountMFAStart      = "/account/mfa/start"                       // POST: start enrolment (stores the pending secret)
 	AccountMFASetup      = "/account/mfa/setup"                       // GET the QR code, POST the first code
 	AccountMFADisable    = "/account/mfa/disable"                     // POST the password (patients only)
 	AccountMFARecovery   = "/account/mfa/recovery"                    // POST the password: new recovery codes
