@@ -68,6 +68,9 @@ type Registration struct {
 	Contact, Code, Username, Password string
 	Agree                             bool
 	Kind                              string // "" means patient
+	// Consent is where the terms were accepted (channel, truncated IP, browser),
+	// quoted by the terms consent record; the channel defaults to registration.
+	Consent ConsentContext
 }
 
 // validate checks the form and returns the normalised contact and username.
@@ -142,6 +145,14 @@ func (a *Accounts) Register(ctx context.Context, r Registration, actx AuditConte
 		u.Username = &username
 	}
 	err = a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The terms accepted are the policy version in force, quoted with its hash.
+		pv, err := (&Policies{DB: tx, Now: a.Now}).Current(ctx)
+		if err != nil {
+			return err
+		}
+		if pv != nil {
+			u.TermsVersion = pv.Version
+		}
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return Conflict("username", "username.taken")
@@ -151,14 +162,21 @@ func (a *Accounts) Register(ctx context.Context, r Registration, actx AuditConte
 		if err := a.setContact(tx, u, kind, contact); err != nil {
 			return err
 		}
+		cc := r.Consent
+		if cc.Channel == "" {
+			cc.Channel = ChannelRegistration
+		}
+		if _, err := RecordConsent(tx, u.ID, PurposeTerms, "", DecisionAccepted, pv, cc, now); err != nil {
+			return err
+		}
 		if extra != nil {
 			if err := extra(tx, u); err != nil {
 				return err
 			}
 		}
 		actx.ActorKind, actx.ActorID = ActorKindOf(u.Kind), u.ID
-		_, err := AppendAudit(tx, actx.Entry("account.register", "user", idString(u.ID), OutcomeSuccess).
-			With(map[string]string{"kind": u.Kind, "channel": kind, "terms": TermsVersion}))
+		_, err = AppendAudit(tx, actx.Entry("account.register", "user", idString(u.ID), OutcomeSuccess).
+			With(map[string]string{"kind": u.Kind, "channel": kind, "terms": u.TermsVersion}))
 		return err
 	})
 	if err != nil {
