@@ -51,6 +51,7 @@ type testApp struct {
 	accounts *models.Accounts
 	sessions *session.Store
 	clock    *testClock
+	notifier *models.Notifier
 }
 
 // testClock is the wall clock plus an offset tests move forward.
@@ -104,6 +105,7 @@ func startApp(t testing.TB, cfg config.Config, g *gorm.DB) *testApp {
 		email, sms = deps.Outbox, deps.Outbox
 	}
 	deps.Notifier = models.NewNotifier(g, email, sms, log)
+	deps.Notifier.MarketingAllowed = models.MarketingConsent // marketing only with a current opt-in
 	kr, err := keys.Open(context.Background(), g, cfg.Secrets.MasterKey)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +123,7 @@ func startApp(t testing.TB, cfg config.Config, g *gorm.DB) *testApp {
 	}
 	srv := httptest.NewServer(app.Handler())
 	t.Cleanup(srv.Close)
-	return &testApp{app: app, db: g, outbox: deps.Outbox, url: srv.URL, logs: logs, accounts: deps.Accounts, sessions: deps.Sessions, clock: clock}
+	return &testApp{app: app, db: g, outbox: deps.Outbox, url: srv.URL, logs: logs, accounts: deps.Accounts, sessions: deps.Sessions, clock: clock, notifier: deps.Notifier}
 }
 
 // testSecrets are fresh random keys for one test.

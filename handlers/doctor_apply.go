@@ -90,7 +90,7 @@ func (a *App) doctorApply(c echo.Context) error {
 	}
 	in := models.DoctorApplication{
 		Registration: models.Registration{Contact: p.Contact, Code: p.Code, Username: p.Username,
-			Password: c.FormValue("password"), Agree: p.Agree},
+			Password: c.FormValue("password"), Agree: p.Agree, Consent: a.consentContext(c, models.ChannelRegistration)},
 		RealName: p.RealName, Hospital: p.Hospital, Department: p.Department, Title: p.Title,
 		Specialty: p.Specialty, LicenceNumber: p.LicenceNumber, Licence: licence,
 	}

@@ -49,7 +49,7 @@ func (a *App) registerCode(c echo.Context) error {
 func (a *App) register(c echo.Context) error {
 	p := registerProps(c)
 	r := models.Registration{Contact: p.Contact, Code: p.Code, Username: p.Username,
-		Password: c.FormValue("password"), Agree: p.Agree}
+		Password: c.FormValue("password"), Agree: p.Agree, Consent: a.consentContext(c, models.ChannelRegistration)}
 	u, err := a.accounts.Register(c.Request().Context(), r, a.actor(c), nil)
 	if err != nil {
 		msgs, status, ok := formErrors(c, err)

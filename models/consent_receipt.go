@@ -24,6 +24,8 @@ const (
 	ReceiptVersion   = "KI-CR-v1.1.0"
 	ReceiptJWTType   = "kantara-cr+jwt"
 	ReceiptSignField = "jwt"
+	// ReceiptDefaultIssuer is the "iss" of receipts when no public URL is configured.
+	ReceiptDefaultIssuer = "urn:yibao-health:portal"
 )
 
 // Receipt is one consent receipt. Field order and names are the specification's;
