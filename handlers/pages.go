@@ -13,8 +13,3 @@ func (a *App) home(c echo.Context) error {
 	ctx := c.Request().Context()
 	return a.render(c, http.StatusOK, pages.Home(a.page(c, i18n.T(ctx, "home.title"))))
 }
-
-func (a *App) privacy(c echo.Context) error {
-	ctx := c.Request().Context()
-	return a.render(c, http.StatusOK, pages.Privacy(a.page(c, i18n.T(ctx, "privacy.title"))))
-}

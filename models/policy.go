@@ -146,3 +146,22 @@ func (s *Policies) History(ctx context.Context) ([]PolicyVersion, error) {
 	}
 	return out, nil
 }
+
+// Previous returns the published version before v in effective order (the one a
+// reader compares v with), or nil when v is the first.
+func (s *Policies) Previous(ctx context.Context, v *PolicyVersion) (*PolicyVersion, error) {
+	if v.EffectiveAt == nil {
+		return nil, nil
+	}
+	var out []PolicyVersion
+	err := s.DB.WithContext(ctx).Where("status = ? AND id <> ? AND (effective_at < ? OR (effective_at = ? AND id < ?))",
+		PolicyPublished, v.ID, v.EffectiveAt.UTC(), v.EffectiveAt.UTC(), v.ID).
+		Order("effective_at DESC, id DESC").Limit(1).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("policies: previous: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return &out[0], nil
+}

@@ -393,7 +393,7 @@ func (s *Policies) Publish(ctx context.Context, id int64, twoPerson bool, actx A
 
 // policyWriterActions are the audited actions that make an officer a writer of a
 // version (and so not its approver).
-var policyWriterActions = []string{"policy.create", "policy.edit", "policy.copy", "policy.import", "policy.submit"}
+var policyWriterActions = []string{"policy.create", "policy.edit", "policy.copy", "policy.submit"}
 
 // policyWriter reports whether actor created, edited or submitted v: its own
 // columns, and every edit in the audit log.
@@ -418,16 +418,17 @@ func (s *Policies) CanApprove(ctx context.Context, v *PolicyVersion, actor int64
 }
 
 // CopyAsDraft starts a new draft labelled label from version id (usually a
-// published one): titles and bodies are copied; the summary of changes, the
-// material flag and the effective date start empty, as they describe the new
-// version. Audited as policy.copy on the new draft.
+// published one): titles and bodies are copied; the summary of changes and the
+// effective date start empty, as they describe the new version, and the version is
+// material until an officer decides the change is minor (the safe default: users
+// are asked again). Audited as policy.copy on the new draft.
 func (s *Policies) CopyAsDraft(ctx context.Context, id int64, label string, actx AuditContext) (*PolicyVersion, error) {
 	src, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC()
-	in := PolicyInput{Version: label, TitleZh: src.TitleZh, TitleEn: src.TitleEn, BodyZh: src.BodyZh, BodyEn: src.BodyEn}
+	in := PolicyInput{Version: label, Material: true, TitleZh: src.TitleZh, TitleEn: src.TitleEn, BodyZh: src.BodyZh, BodyEn: src.BodyEn}
 	in.normalize()
 	_, p := in.validate(now)
 	if len(p) == 0 {

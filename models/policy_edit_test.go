@@ -186,7 +186,7 @@ func TestPolicyTwoPersonPublishAndImmutability(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cp.Status != models.PolicyDraft || cp.BodyZh != got.BodyZh || cp.BodyEn != got.BodyEn || cp.SummaryEn != "" || cp.Material || cp.CreatedBy != officer2 {
+		if cp.Status != models.PolicyDraft || cp.BodyZh != got.BodyZh || cp.BodyEn != got.BodyEn || cp.SummaryEn != "" || !cp.Material || cp.CreatedBy != officer2 {
 			t.Fatalf("copy: %+v", cp)
 		}
 		if _, err := ps.CopyAsDraft(ctx, v.ID, "2027-01", officer(officer2)); models.FieldErrors(err)["version"] == nil {

@@ -60,5 +60,5 @@ func seedDemo(ctx context.Context, accounts *models.Accounts, out io.Writer) err
 		}
 		fmt.Fprintf(out, "  %-20s %s\n", login, role)
 	}
-	return nil
+	return seedDemoPolicy(ctx, accounts.DB, out)
 }

@@ -26,6 +26,7 @@ func commands() []command {
 		{"audit", "verify [flags]", "check the audit log's hash chain and report the first broken link", runAudit},
 		{"keys", "generate", "print fresh random keys for PORTAL_MASTER_KEY and PORTAL_SESSION_KEYS", runKeys},
 		{"staff", "create [flags]", "create a staff account (e.g. the first admin) and print its enrolment link", runStaff},
+		{"policy", "import [flags]", "create a privacy-policy draft from a plain-text or Markdown document", runPolicy},
 	}
 }
 

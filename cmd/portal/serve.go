@@ -12,6 +12,7 @@ import (
 	"github.com/yibao-health/portal/internal/migrate"
 	"github.com/yibao-health/portal/internal/server"
 	"github.com/yibao-health/portal/migrations"
+	"github.com/yibao-health/portal/models"
 )
 
 func runServe(ctx context.Context, args []string, out io.Writer) error {
@@ -37,10 +38,16 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	} else if err := migrate.Check(ctx, g, migrations.FS, dialect); err != nil {
 		return fmt.Errorf("%w (run `portal migrate up`)", err)
 	}
+	if v, err := models.EnsureInitialPolicy(ctx, g, time.Now()); err != nil {
+		return err
+	} else if v != nil {
+		log.Info("initial privacy policy published", "version", v.Version)
+	}
 	notifier, outbox, err := newNotifier(cfg, g, log)
 	if err != nil {
 		return err
 	}
+	notifier.MarketingAllowed = models.MarketingConsent // marketing only with a current opt-in
 	accounts, err := newAccounts(ctx, rt, notifier)
 	if err != nil {
 		return err

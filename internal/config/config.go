@@ -39,6 +39,9 @@ type Config struct {
 	PatientIdle time.Duration
 	// HashConcurrency bounds the argon2id hashes running at once (memory: 19 MiB each).
 	HashConcurrency int
+	// PolicyTwoPerson requires a second privacy officer to approve a policy version
+	// before it is published (off only for one-person deployments).
+	PolicyTwoPerson bool
 }
 
 // SMTP configures the e-mail channel; an empty Host means e-mails are only recorded
@@ -78,6 +81,7 @@ var settings = []setting{
 	{"public-url", "PORTAL_PUBLIC_URL", "http://localhost:8080", "the portal's address as users reach it, used in links sent by e-mail", false},
 	{"patient-idle", "PORTAL_PATIENT_IDLE", "2h", "idle timeout of patient sessions (doctors and staff: 30m; every session ends 12h after sign-in)", false},
 	{"hash-concurrency", "PORTAL_HASH_CONCURRENCY", "0", "password hashes computed at once, 19 MiB each (0: one per CPU)", false},
+	{"policy-two-person", "PORTAL_POLICY_TWO_PERSON", "true", "a policy version is published only after a second privacy officer approves it (false: for one-person deployments)", false},
 	{"smtp-host", "PORTAL_SMTP_HOST", "", "SMTP server for e-mail; empty records e-mails in development", false},
 	{"smtp-port", "PORTAL_SMTP_PORT", "587", "SMTP port (STARTTLS when offered)", false},
 	{"smtp-username", "PORTAL_SMTP_USERNAME", "", "SMTP user", false},
@@ -152,6 +156,9 @@ func build(get func(string) string) (Config, error) {
 	}
 	if c.HashConcurrency, err = strconv.Atoi(get("hash-concurrency")); err != nil || c.HashConcurrency < 0 {
 		errs = append(errs, fmt.Errorf("PORTAL_HASH_CONCURRENCY: want 0 or a positive number"))
+	}
+	if c.PolicyTwoPerson, err = strconv.ParseBool(get("policy-two-person")); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_POLICY_TWO_PERSON: %w", err))
 	}
 	if c.SMTP.Port, err = strconv.Atoi(get("smtp-port")); err != nil {
 		errs = append(errs, fmt.Errorf("PORTAL_SMTP_PORT: %w", err))

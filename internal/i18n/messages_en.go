@@ -49,18 +49,6 @@ var enCore = map[string]string{
 	"home.privacy.body":             "The privacy policy explains what we collect, why, how long we keep it, and which rights you have. Every promise in it is built into how this portal works.",
 	"home.privacy.link":             "Read the privacy policy",
 
-	// privacy policy placeholder (views/pages/privacy.templ)
-	"privacy.title":             "Privacy policy",
-	"privacy.lead":              "How we treat your information, in plain language.",
-	"privacy.coming":            "The full, versioned policy is coming soon. You will be able to read every past version and compare, clause by clause, what changed between any two of them.",
-	"privacy.principles.title":  "Our privacy principles",
-	"privacy.principle.minimum": "We collect only what the service needs, and nothing more.",
-	"privacy.principle.consent": "We ask for your separate consent before collecting or sharing sensitive information, and you can withdraw it at any time.",
-	"privacy.principle.encrypt": "Health records are stored encrypted; only you and the doctors you authorise can see them.",
-	"privacy.principle.log":     "Every view by someone else is recorded and shown to you.",
-	"privacy.principle.tracker": "Our pages contain no third-party trackers; usage is only ever counted in aggregate.",
-	"privacy.principle.control": "You can export or delete your data at any time.",
-
 	"dev.outbox.title":         "Development outbox",
 	"dev.outbox.note":          "Development mode only: the messages that would have gone out by SMS or e-mail (the last 200, kept in memory and cleared on restart). This page does not exist in production.",
 	"dev.outbox.empty":         "No messages yet.",

@@ -50,18 +50,6 @@ var zhCore = map[string]string{
 	"home.privacy.body":             "隐私政策说明我们收集哪些信息、为什么收集、保存多久，以及您享有哪些权利。其中的每一条承诺，都落实在这个平台的功能里。",
 	"home.privacy.link":             "阅读隐私政策",
 
-	// privacy policy placeholder (views/pages/privacy.templ)
-	"privacy.title":             "隐私政策",
-	"privacy.lead":              "我们用平实的语言说明如何对待您的信息。",
-	"privacy.coming":            "带版本号的完整隐私政策即将上线。届时您可以阅读每一个历史版本，并逐条比较任意两个版本之间的变化。",
-	"privacy.principles.title":  "我们的隐私原则",
-	"privacy.principle.minimum": "只收集提供服务所必需的信息，用不到的不收集。",
-	"privacy.principle.consent": "收集或分享敏感信息前，先征得您的单独同意；您可以随时撤回。",
-	"privacy.principle.encrypt": "健康资料加密保存，只有您本人和经您授权的医生才能查看。",
-	"privacy.principle.log":     "他人的每一次查看都留有记录，并向您公开。",
-	"privacy.principle.tracker": "页面中没有第三方追踪工具，使用情况只做汇总统计。",
-	"privacy.principle.control": "您可以随时导出或删除自己的数据。",
-
 	"dev.outbox.title":         "开发发件箱",
 	"dev.outbox.note":          "仅在开发模式下可见：这里列出本应通过短信或电子邮件发送的消息（最近 200 条，保存在内存中，重启后清空）。生产环境不存在此页面。",
 	"dev.outbox.empty":         "还没有消息。",
