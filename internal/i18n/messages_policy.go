@@ -31,7 +31,7 @@ var zhPolicy = map[string]string{
 	"policy.history.item":         "%s 版",
 	"policy.read":                 "阅读全文",
 	"policy.preview.title":        "预览 %s 版",
-	"policy.preview.note":         "预览：此版本尚未发布或仅供核对。下方内容与用户将看到的页面完全一致。",
+	"policy.preview.note":         "隐私官预览：下方就是用户将看到的页面，一字不差。",
 	"policy.preview.back":         "返回版本管理",
 
 	// domain messages
@@ -157,7 +157,7 @@ var enPolicy = map[string]string{
 	"policy.history.item":         "Version %s",
 	"policy.read":                 "Read the full text",
 	"policy.preview.title":        "Preview of version %s",
-	"policy.preview.note":         "Preview: this version is not published, or shown for checking only. What follows is exactly the page users will see.",
+	"policy.preview.note":         "Preview for privacy officers: below is exactly the page users will see.",
 	"policy.preview.back":         "Back to policy versions",
 
 	// domain messages
