@@ -76,6 +76,9 @@ func purposeRow(v models.PurposeView) consent.PurposeRow {
 		}
 		r.History = append(r.History, row)
 	}
+	if len(v.History) >= models.MaxConsentHistory {
+		r.Bounded = models.MaxConsentHistory
+	}
 	return r
 }
 

@@ -60,5 +60,8 @@ func seedDemo(ctx context.Context, accounts *models.Accounts, out io.Writer) err
 		}
 		fmt.Fprintf(out, "  %-20s %s\n", login, role)
 	}
-	return seedDemoPolicy(ctx, accounts.DB, out)
+	if err := seedDemoPolicy(ctx, accounts.DB, out); err != nil {
+		return err
+	}
+	return seedDemoConsents(ctx, accounts)
 }

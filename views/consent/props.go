@@ -21,6 +21,8 @@ type PurposeRow struct {
 	// terms row ("" when none is recorded).
 	TermsVersion, TermsAt string
 	History               []HistoryRow
+	// Bounded is the bound when History was cut there (only the newest shown), else 0.
+	Bounded int
 }
 
 // HistoryRow is one consent record, formatted; Decision and Channel are codes.
