@@ -53,12 +53,17 @@ func AccessOfRoute(r *echo.Route) (Access, bool) {
 }
 
 // route registers a handler with its access class; it is the only way routes are added.
-func (a *App) route(method, path string, access Access, h echo.HandlerFunc) {
+// The guard runs first, then the re-consent gate (gate.go) unless flags exempt the route.
+func (a *App) route(method, path string, access Access, h echo.HandlerFunc, flags ...RouteFlag) {
 	if !access.Valid() {
 		panic("handlers: route " + method + " " + path + " has invalid access class " + string(access))
 	}
-	r := a.echo.Add(method, path, h, a.guard(access))
-	r.Name = string(access) + routeNameSep + method + " " + path
+	mw := []echo.MiddlewareFunc{a.guard(access)}
+	if gated(access, path, flags) {
+		mw = append(mw, a.gate)
+	}
+	r := a.echo.Add(method, path, h, mw...)
+	r.Name = string(access) + routeNameSep + method + " " + path + routeFlagsName(flags)
 }
 
 // guard enforces a route's access class: deny by default, and refuse with 404 so a

@@ -19,6 +19,7 @@ func (a *App) page(c echo.Context, title string) layouts.Page {
 		Path:      c.Request().URL.Path,
 		RequestID: requestIDOf(c),
 		Account:   a.accountNav(c),
+		Banner:    a.gateBanner(c),
 	}
 }
 

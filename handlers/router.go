@@ -12,14 +12,13 @@ import (
 // routes declares every route with its access class. Keep this list the one place to
 // read who may call what.
 func (a *App) routes() {
-	a.route(http.MethodGet, paths.Healthz, Public, a.healthz)
-	a.route(http.MethodGet, paths.Readyz, Public, a.readyz)
-	a.route(http.MethodGet, paths.Static+"/*", Public, echo.WrapHandler(static.Handler()))
-	a.route(http.MethodHead, paths.Static+"/*", Public, echo.WrapHandler(static.Handler()))
+	a.route(http.MethodGet, paths.Healthz, Public, a.healthz, GateExempt)
+	a.route(http.MethodGet, paths.Readyz, Public, a.readyz, GateExempt)
+	a.route(http.MethodGet, paths.Static+"/*", Public, echo.WrapHandler(static.Handler()), GateExempt)
+	a.route(http.MethodHead, paths.Static+"/*", Public, echo.WrapHandler(static.Handler()), GateExempt)
 
 	a.route(http.MethodGet, paths.Home, Public, a.home)
-	a.route(http.MethodGet, paths.Privacy, Public, a.privacy)
-	a.route(http.MethodPost, paths.Lang, Public, a.setLang)
+	a.route(http.MethodPost, paths.Lang, Public, a.setLang, GateExempt)
 
 	a.route(http.MethodGet, paths.DevInbox, DevOnly, a.devOutbox)
 
@@ -40,7 +39,7 @@ func (a *App) authRoutes() {
 	a.route(http.MethodPost, paths.LoginMFA, Pending, a.loginMFA)
 	a.route(http.MethodGet, paths.MFASetup, Pending, a.showMFASetup)
 	a.route(http.MethodPost, paths.MFASetup, Pending, a.mfaSetup)
-	a.route(http.MethodPost, paths.Logout, Public, a.logout)
+	a.route(http.MethodPost, paths.Logout, Public, a.logout, GateExempt)
 	a.route(http.MethodGet, paths.Register, Public, a.showRegister)
 	a.route(http.MethodPost, paths.RegisterCode, Public, a.registerCode)
 	a.route(http.MethodPost, paths.Register, Public, a.register)

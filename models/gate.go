@@ -31,7 +31,7 @@ type GateCheck struct {
 }
 
 // Gate decides whether userID must review the policy before going on, in at most
-// two small indexed statements: the newest version in force together with the
+// two small indexed statements (tagged /* gate */ so tests can count them): the newest version in force together with the
 // newest material one (one UNION ALL of two LIMIT 1 seeks on
 // idx_policy_versions_status), then — only when some version is in force — the
 // user's own terms records (idx_consent_records_user).
@@ -40,7 +40,7 @@ func (s *Policies) Gate(ctx context.Context, userID int64) (GateCheck, error) {
 	// Each LIMIT 1 member is wrapped in a derived table: SQLite allows ORDER BY and
 	// LIMIT only on the whole compound otherwise. The first row is the current
 	// version, the second the newest material one.
-	const q = `SELECT id, version, material, effective_at, 0 AS k FROM (SELECT id, version, material, effective_at FROM policy_versions
+	const q = `/* gate */ SELECT id, version, material, effective_at, 0 AS k FROM (SELECT id, version, material, effective_at FROM policy_versions
   WHERE status = ? AND effective_at <= ? ORDER BY effective_at DESC, id DESC LIMIT 1) cur
 UNION ALL
 SELECT id, version, material, effective_at, 1 AS k FROM (SELECT id, version, material, effective_at FROM policy_versions
@@ -73,7 +73,7 @@ SELECT id, version, material, effective_at, 1 AS k FROM (SELECT id, version, mat
 		matAt = mat.EffectiveAt
 	}
 	var res struct{ Accepted, Seen int64 }
-	err := s.DB.WithContext(ctx).Raw(`SELECT
+	err := s.DB.WithContext(ctx).Raw(`/* gate */ SELECT
   COALESCE(SUM(CASE WHEN cr.decision = ? AND pv.effective_at >= ? THEN 1 ELSE 0 END), 0) AS accepted,
   COALESCE(SUM(CASE WHEN pv.effective_at >= ? THEN 1 ELSE 0 END), 0) AS seen
 FROM consent_records cr JOIN policy_versions pv ON pv.id = cr.policy_version_id
@@ -176,4 +176,30 @@ func (s *Policies) NoticeSeen(ctx context.Context, userID, versionID int64, cc C
 	}
 	_, err = RecordConsent(s.DB.WithContext(ctx), userID, PurposeTerms, "", DecisionNoticeShown, cur, cc, s.Now())
 	return err
+}
+
+// PolicyOutline is a published version without its texts, for version pickers.
+type PolicyOutline struct {
+	ID          int64
+	Version     string
+	Material    bool
+	EffectiveAt time.Time
+	TitleZh     string
+	TitleEn     string
+}
+
+// Outlines lists the published versions without their texts, newest effective date
+// first (at most MaxHistory).
+func (s *Policies) Outlines(ctx context.Context) ([]PolicyOutline, error) {
+	var out []PolicyOutline
+	err := s.DB.WithContext(ctx).Model(&PolicyVersion{}).
+		Select("id, version, material, effective_at, title_zh, title_en").
+		Where("status = ?", PolicyPublished).Order("effective_at DESC, id DESC").Limit(MaxHistory).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("policies: outlines: %w", err)
+	}
+	for i := range out {
+		out[i].EffectiveAt = out[i].EffectiveAt.UTC()
+	}
+	return out, nil
 }

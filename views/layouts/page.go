@@ -26,7 +26,25 @@ type Page struct {
 	RequestID string
 	// Account is the signed-in user, nil for visitors.
 	Account *Account
+	// Banner, when set, is a notice shown under the header until the user dismisses
+	// it (a minor privacy-policy revision, issue 4).
+	Banner *Banner
 }
+
+// Banner is a dismissible notice under the header: a message, an optional link to
+// read more, and a small form that records the dismissal.
+type Banner struct {
+	Label        string // names the notice region for screen readers
+	Message      string
+	Link         string // optional
+	LinkLabel    string
+	Dismiss      string // the dismiss form's action
+	DismissLabel string
+	Hidden       []Hidden // the dismiss form's fields besides _csrf
+}
+
+// Hidden is one hidden form field.
+type Hidden struct{ Name, Value string }
 
 // Account is what the header shows about the signed-in user.
 type Account struct {
