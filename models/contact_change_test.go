@@ -71,7 +71,10 @@ func TestChangeContact(t *testing.T) {
 			t.Error("a code for another address changed the contact")
 		}
 
-		// Replacing the phone tells the old phone.
+		// Replacing the phone tells the old phone, in the user's language.
+		if err := a.SetLang(ctx, reloaded, i18n.EN); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := a.StartContactChange(ctx, reloaded, identityPassword, "13900000009", i18n.EN); err != nil {
 			t.Fatal(err)
 		}
