@@ -91,7 +91,7 @@ func (a *App) reviewBase(ctx context.Context, userID int64, cur *models.PolicyVe
 	if last != nil && last.ID != cur.ID {
 		return last, true, nil
 	}
-	prev, err := a.policies.PublishedBefore(ctx, cur)
+	prev, err := a.policies.Previous(ctx, cur)
 	return prev, false, err
 }
 
@@ -105,7 +105,7 @@ func (a *App) changesSince(ctx context.Context, base, cur *models.PolicyVersion,
 	var out []gate.Change
 	for i := range hist {
 		v := &hist[i]
-		if v.EffectiveAt == nil || v.EffectiveAt.After(*cur.EffectiveAt) || (base != nil && !v.EffectiveAt.After(*base.EffectiveAt)) {
+		if v.EffectiveAt == nil || laterVersion(v, cur) || (base != nil && !laterVersion(v, base)) {
 			continue
 		}
 		html, err := markdown.Render(v.Summary(lang))
@@ -115,6 +115,15 @@ func (a *App) changesSince(ctx context.Context, base, cur *models.PolicyVersion,
 		out = append(out, gate.Change{Version: gateVersion(v, lang, a.now()), SummaryHTML: html})
 	}
 	return out, nil
+}
+
+// laterVersion reports whether a comes after b in the order versions take effect:
+// by effective date, then by id (two versions may take effect at the same moment).
+func laterVersion(a, b *models.PolicyVersion) bool {
+	if !a.EffectiveAt.Equal(*b.EffectiveAt) {
+		return a.EffectiveAt.After(*b.EffectiveAt)
+	}
+	return a.ID > b.ID
 }
 
 // acceptPolicy records the user's acceptance of the version in force (channel gate,

@@ -49,14 +49,13 @@ type ConsentStats struct {
 	Purposes       []PurposeStats // listed purposes but terms, in catalogue order
 }
 
-// acceptedUpTo is a derived table: per active user, the effective date of the newest
-// version they accepted. A user is up to date with version v when m >= v.effective_at.
-const acceptedUpTo = `(SELECT cr.user_id AS user_id, MAX(pv.effective_at) AS m
-  FROM consent_records cr
-  JOIN policy_versions pv ON pv.id = cr.policy_version_id
-  JOIN users u ON u.id = cr.user_id
-  WHERE u.status = @active AND cr.purpose = @terms AND cr.scope = '' AND cr.decision = @accepted
-  GROUP BY cr.user_id)`
+// acceptedFrom joins, for each published version v, the accepted terms records of
+// active users on v or a later version w — "later" in the order Current uses,
+// (effective_at, id), since two versions may take effect at the same moment.
+const acceptedFrom = `JOIN policy_versions w ON w.status = @published
+  AND (w.effective_at > v.effective_at OR (w.effective_at = v.effective_at AND w.id >= v.id))
+JOIN consent_records a ON a.policy_version_id = w.id AND a.purpose = @terms AND a.scope = '' AND a.decision = @accepted
+JOIN users u ON u.id = a.user_id AND u.status = @active`
 
 // ConsentStatistics computes the dashboard in six aggregate statements, whatever the
 // number of users or versions (no per-row queries): active users by kind; the
@@ -110,20 +109,21 @@ GROUP BY cr.policy_version_id`)
 	if err != nil {
 		return nil, err
 	}
-	upToDate, err := count("up to date", `SELECT v.id AS id, COUNT(x.user_id) AS n
-FROM policy_versions v JOIN `+acceptedUpTo+` x ON x.m >= v.effective_at
+	upToDate, err := count("up to date", `SELECT v.id AS id, COUNT(DISTINCT a.user_id) AS n
+FROM policy_versions v `+acceptedFrom+`
 WHERE v.status = @published GROUP BY v.id`)
 	if err != nil {
 		return nil, err
 	}
-	declined, err := count("declined", `SELECT cr.policy_version_id AS id, COUNT(DISTINCT cr.user_id) AS n
+	declined, err := count("declined", `SELECT v.id AS id, COUNT(DISTINCT cr.user_id) AS n
 FROM consent_records cr
-JOIN users u ON u.id = cr.user_id
+JOIN users cu ON cu.id = cr.user_id
 JOIN policy_versions v ON v.id = cr.policy_version_id
-LEFT JOIN `+acceptedUpTo+` x ON x.user_id = cr.user_id
-WHERE u.status = @active AND cr.purpose = @terms AND cr.scope = '' AND cr.decision = @declined
-  AND (x.m IS NULL OR x.m < v.effective_at)
-GROUP BY cr.policy_version_id`)
+WHERE cu.status = @active AND cr.purpose = @terms AND cr.scope = '' AND cr.decision = @declined
+  AND NOT EXISTS (SELECT 1 FROM policy_versions w JOIN consent_records a ON a.policy_version_id = w.id
+    WHERE a.user_id = cr.user_id AND a.purpose = @terms AND a.scope = '' AND a.decision = @accepted
+      AND (w.effective_at > v.effective_at OR (w.effective_at = v.effective_at AND w.id >= v.id)))
+GROUP BY v.id`)
 	if err != nil {
 		return nil, err
 	}

@@ -67,18 +67,21 @@ SELECT id, version, material, effective_at, 1 AS k FROM (SELECT id, version, mat
 		return GateCheck{}, nil
 	}
 	// Whether the user accepted the material version or a later one, and whether they
-	// accepted or saw the notice of the current one or a later one.
-	matAt := cur.EffectiveAt
+	// accepted or saw the notice of the current one or a later one. "Later" is the
+	// order Current uses, (effective_at, id): two versions may take effect at the same
+	// moment (the demo publishes its revision at the initial policy's instant).
+	matV := cur
 	if mat != nil {
-		matAt = mat.EffectiveAt
+		matV = mat
 	}
 	var res struct{ Accepted, Seen int64 }
 	err := s.DB.WithContext(ctx).Raw(`/* gate */ SELECT
-  COALESCE(SUM(CASE WHEN cr.decision = ? AND pv.effective_at >= ? THEN 1 ELSE 0 END), 0) AS accepted,
-  COALESCE(SUM(CASE WHEN pv.effective_at >= ? THEN 1 ELSE 0 END), 0) AS seen
+  COALESCE(SUM(CASE WHEN cr.decision = ? AND (pv.effective_at > ? OR (pv.effective_at = ? AND pv.id >= ?)) THEN 1 ELSE 0 END), 0) AS accepted,
+  COALESCE(SUM(CASE WHEN pv.effective_at > ? OR (pv.effective_at = ? AND pv.id >= ?) THEN 1 ELSE 0 END), 0) AS seen
 FROM consent_records cr JOIN policy_versions pv ON pv.id = cr.policy_version_id
 WHERE cr.user_id = ? AND cr.purpose = ? AND cr.scope = '' AND cr.decision IN (?, ?)`,
-		DecisionAccepted, matAt, cur.EffectiveAt, userID, PurposeTerms, DecisionAccepted, DecisionNoticeShown).Scan(&res).Error
+		DecisionAccepted, matV.EffectiveAt, matV.EffectiveAt, matV.ID, cur.EffectiveAt, cur.EffectiveAt, cur.ID,
+		userID, PurposeTerms, DecisionAccepted, DecisionNoticeShown).Scan(&res).Error
 	if err != nil {
 		return GateCheck{}, fmt.Errorf("gate: acceptance: %w", err)
 	}
@@ -104,21 +107,6 @@ func (s *Policies) LastAccepted(ctx context.Context, userID int64) (*PolicyVersi
 		return nil, err
 	}
 	return &v[0], nil
-}
-
-// PublishedBefore returns the published version in force just before v, or nil.
-func (s *Policies) PublishedBefore(ctx context.Context, v *PolicyVersion) (*PolicyVersion, error) {
-	if v.EffectiveAt == nil {
-		return nil, nil
-	}
-	var out []PolicyVersion
-	err := s.DB.WithContext(ctx).
-		Where("status = ? AND (effective_at < ? OR (effective_at = ? AND id < ?))", PolicyPublished, v.EffectiveAt.UTC(), v.EffectiveAt.UTC(), v.ID).
-		Order("effective_at DESC, id DESC").Limit(1).Find(&out).Error
-	if err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return &out[0], nil
 }
 
 // Audit actions of policy decisions made at the gate.

@@ -114,9 +114,56 @@ func TestGateDecidesFromTheNewestMaterialVersion(t *testing.T) {
 		if err != nil || last == nil || last.ID != v5.ID {
 			t.Fatalf("last accepted of user 1: %+v %v", last, err)
 		}
-		prev, err := pol.PublishedBefore(ctx, v5)
+		prev, err := pol.Previous(ctx, v5)
 		if err != nil || prev == nil || prev.ID != v3.ID {
 			t.Fatalf("published before v5: %+v %v", prev, err)
+		}
+	})
+}
+
+// Two versions that take effect at the same instant are ordered by id, as Current
+// orders them: accepting the first does not accept the second (the demo publishes its
+// revision at the initial policy's instant).
+// policy: C6.1
+func TestGateOrdersVersionsOfTheSameInstant(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB, d db.Dialect) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		pol := &models.Policies{DB: g, Now: func() time.Time { return now }}
+		at := now.Add(-time.Hour)
+		a := publish(t, g, "a", true, at)
+		b := publish(t, g, "b", true, at)
+		decide(t, g, 101, a, models.DecisionAccepted)
+		decide(t, g, 102, b, models.DecisionAccepted)
+		if gc, err := pol.Gate(ctx, 101); err != nil || gc.Block == nil || gc.Block.ID != b.ID {
+			t.Fatalf("accepted the earlier of two same-instant versions: %+v %v", gc, err)
+		}
+		if gc, err := pol.Gate(ctx, 102); err != nil || gc.Block != nil {
+			t.Fatalf("accepted the later one: %+v %v", gc, err)
+		}
+		st, err := models.ConsentStatistics(ctx, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range st.Versions { // no active users exist: 101 and 102 are bare records
+			if v.Pending != 0 || v.Accepted != 0 {
+				t.Errorf("version %s counted users that do not exist: %+v", v.Version, v)
+			}
+		}
+		u1 := addUser(t, g, models.KindPatient, models.StatusActive)
+		u2 := addUser(t, g, models.KindPatient, models.StatusActive)
+		decide(t, g, u1, a, models.DecisionAccepted)
+		decide(t, g, u1, b, models.DecisionDeclined)
+		decide(t, g, u2, b, models.DecisionAccepted)
+		if st, err = models.ConsentStatistics(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][3]int64{}
+		for _, v := range st.Versions {
+			got[v.Version] = [3]int64{v.Accepted, v.Pending, v.Declined}
+		}
+		if got["b"] != [3]int64{1, 1, 1} || got["a"] != [3]int64{1, 0, 0} {
+			t.Errorf("same-instant versions: %v", got)
 		}
 	})
 }
