@@ -192,13 +192,13 @@ func HasConsent(ctx context.Context, tx *gorm.DB, userID int64, purpose, scope s
 }
 
 // AcceptedPolicySince reports whether userID accepted (purpose terms) version v or any
-// version published after it — what the re-consent gate asks.
+// version after it, ordered like the gate orders them: by effective date, then id.
 func AcceptedPolicySince(ctx context.Context, g *gorm.DB, userID int64, v *PolicyVersion) (bool, error) {
 	var n int64
 	err := g.WithContext(ctx).Model(&ConsentRecord{}).
 		Joins("JOIN policy_versions pv ON pv.id = consent_records.policy_version_id").
 		Where("consent_records.user_id = ? AND consent_records.purpose = ? AND consent_records.decision = ?", userID, PurposeTerms, DecisionAccepted).
-		Where("pv.effective_at >= ?", v.EffectiveAt).Count(&n).Error
+		Where("(pv.effective_at > ? OR (pv.effective_at = ? AND pv.id >= ?))", v.EffectiveAt, v.EffectiveAt, v.ID).Count(&n).Error
 	if err != nil {
 		return false, fmt.Errorf("consent: accepted policy: %w", err)
 	}
