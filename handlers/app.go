@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/internal/notify"
 	"github.com/yibao-health/portal/internal/session"
@@ -30,6 +31,8 @@ type Deps struct {
 	Accounts *models.Accounts
 	// Sessions is the server-side session store.
 	Sessions *session.Store
+	// Blobs stores encrypted files (medical documents).
+	Blobs blob.Store
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -45,6 +48,7 @@ type App struct {
 	accounts *models.Accounts
 	sessions *session.Store
 	policies *models.Policies
+	blobs    blob.Store
 	echo     *echo.Echo
 }
 
@@ -56,11 +60,11 @@ func New(d Deps) (*App, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	if d.Accounts == nil || d.Sessions == nil {
-		return nil, errors.New("handlers: Accounts and Sessions are required")
+	if d.Accounts == nil || d.Sessions == nil || d.Blobs == nil {
+		return nil, errors.New("handlers: Accounts, Sessions and Blobs are required")
 	}
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now,
-		accounts: d.Accounts, sessions: d.Sessions, policies: &models.Policies{DB: d.DB, Now: d.Now}, echo: echo.New()}
+		accounts: d.Accounts, sessions: d.Sessions, policies: &models.Policies{DB: d.DB, Now: d.Now}, blobs: d.Blobs, echo: echo.New()}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

@@ -6,11 +6,13 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/yibao-health/portal/handlers"
+	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/internal/keys"
 	"github.com/yibao-health/portal/internal/notify"
@@ -117,6 +119,9 @@ func startApp(t testing.TB, cfg config.Config, g *gorm.DB) *testApp {
 		t.Fatal(err)
 	}
 	deps.Sessions.Now = clock.Now
+	if deps.Blobs, err = blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")); err != nil {
+		t.Fatal(err)
+	}
 	app, err := handlers.New(deps)
 	if err != nil {
 		t.Fatal(err)

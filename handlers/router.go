@@ -29,6 +29,8 @@ func (a *App) routes() {
 	a.policyRoutes()
 	a.consentRoutes()
 	a.gateRoutes()
+	a.healthRoutes()
+	a.documentsRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.

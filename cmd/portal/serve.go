@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/yibao-health/portal/handlers"
+	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/internal/db"
 	"github.com/yibao-health/portal/internal/migrate"
 	"github.com/yibao-health/portal/internal/server"
@@ -62,8 +64,12 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	go sweep(ctx, log, sessions, accounts)
+	blobs, err := blob.NewLocal(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return err
+	}
 	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
-		Accounts: accounts, Sessions: sessions}
+		Accounts: accounts, Sessions: sessions, Blobs: blobs}
 	app, err := handlers.New(deps)
 	if err != nil {
 		return err
