@@ -38,7 +38,8 @@ func (a *App) saveIdentity(c echo.Context) error {
 	}
 	in := models.IdentityInput{RealName: c.FormValue("real_name"), Gender: c.FormValue("gender"),
 		Birthday: c.FormValue("birthday"), Birthplace: c.FormValue("birthplace"), IDType: c.FormValue("id_type"),
-		IDNumber: c.FormValue("id_number"), Consent: c.FormValue("id_consent") == "1"}
+		IDNumber: c.FormValue("id_number"), Consent: c.FormValue("id_consent") == "1",
+		ConsentContext: a.consentContext(c, models.ChannelWeb)}
 	ctx := c.Request().Context()
 	if err := a.accounts.SaveIdentity(ctx, u, in, a.actor(c)); err != nil {
 		msgs, status, ok := formErrors(c, err)

@@ -14,7 +14,9 @@ import (
 
 // consents is the consent domain on the app's database, clock and keys.
 func (a *App) consents() *models.Consents {
-	return models.NewConsents(a.db, a.accounts.Keys, a.now)
+	c := models.NewConsents(a.db, a.accounts.Keys, a.now)
+	c.Effects = append(c.Effects, models.ForgetIDNumber)
+	return c
 }
 
 // consentContext is where a decision is made: channel, truncated IP and a browser

@@ -34,6 +34,7 @@ const (
 	PurposeAnalytics       = "analytics"
 	PurposeLogistics       = "logistics_sharing"
 	PurposeDoctorSharing   = "doctor_sharing"
+	PurposeIdentityDoc     = "identity_document"
 )
 
 // Purpose is one processing purpose of the catalogue. Texts are i18n keys:
@@ -51,6 +52,7 @@ type Purpose struct {
 var Purposes = []Purpose{
 	{Key: PurposeTerms, Mechanism: MechanismRequired, LegalBasis: "contract", Listed: true},
 	{Key: PurposeHealthData, Mechanism: MechanismOptIn, LegalBasis: "separate_consent", Sensitive: true, Listed: true},
+	{Key: PurposeIdentityDoc, Mechanism: MechanismOptIn, LegalBasis: "separate_consent", Sensitive: true, Listed: true},
 	{Key: PurposeMarketing, Mechanism: MechanismOptIn, LegalBasis: "consent", Listed: true},
 	{Key: PurposePersonalization, Mechanism: MechanismOptOut, LegalBasis: "consent", Listed: true},
 	{Key: PurposeAnalytics, Mechanism: MechanismOptOut, LegalBasis: "legitimate_interest", Listed: true},

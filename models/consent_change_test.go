@@ -250,8 +250,8 @@ func TestConsentOverviewHistory(t *testing.T) {
 		if len(l.History) != 2 || l.Last != nil || !l.Granted {
 			t.Errorf("logistics = %+v", l)
 		}
-		if len(views) != 6 {
-			t.Errorf("%d purposes listed, want 6", len(views))
+		if len(views) != 7 {
+			t.Errorf("%d purposes listed, want 7", len(views))
 		}
 	})
 }

@@ -269,6 +269,7 @@ func (r *Receipts) controller(lang i18n.Lang) ReceiptController {
 var purposeCategory = map[string]string{
 	PurposeTerms:           "Core Function",
 	PurposeHealthData:      "Core Function",
+	PurposeIdentityDoc:     "Core Function",
 	PurposeMarketing:       "Marketing",
 	PurposePersonalization: "Personalized Experience",
 	PurposeAnalytics:       "Improve Performance",

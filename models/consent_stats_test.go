@@ -105,7 +105,8 @@ func TestConsentStatistics(t *testing.T) {
 			}
 		}
 		wantGranted := map[string]int64{models.PurposeMarketing: 1, models.PurposeAnalytics: 2,
-			models.PurposeHealthData: 1, models.PurposePersonalization: 3, models.PurposeLogistics: 3}
+			models.PurposeHealthData: 1, models.PurposePersonalization: 3, models.PurposeLogistics: 3,
+			models.PurposeIdentityDoc: 0}
 		if len(granted) != len(wantGranted) {
 			t.Errorf("purposes %v, want %v", granted, wantGranted)
 		}

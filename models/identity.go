@@ -19,8 +19,11 @@ import (
 type IdentityInput struct {
 	RealName, Gender, Birthday, Birthplace, IDType, IDNumber string
 	// Consent is the separate consent to process an identity-document number
-	// (sensitive data, L3), required when the first number is stored.
+	// (sensitive data, L3, PIPL art. 29), required to store a number while the
+	// identity_document purpose is not granted; giving it appends a consent record.
 	Consent bool
+	// ConsentContext is where that consent was given (channel, truncated IP, browser).
+	ConsentContext ConsentContext
 }
 
 // IdentityDetails is a patient's identity as the owner's pages show it. The ID
@@ -177,9 +180,22 @@ func (a *Accounts) SaveIdentity(ctx context.Context, u *User, in IdentityInput, 
 		if err != nil {
 			return err
 		}
-		firstNumber := number != "" && oldNumber == ""
+		granted, err := HasConsent(ctx, tx, u.ID, PurposeIdentityDoc, "")
+		if err != nil {
+			return err
+		}
+		firstNumber := number != "" && !granted
 		if firstNumber && !in.Consent {
 			return Invalid("id_consent", "identity.id_consent.required")
+		}
+		if firstNumber {
+			pv, err := (&Policies{DB: tx, Now: a.Now}).Current(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := RecordConsent(tx, u.ID, PurposeIdentityDoc, "", DecisionAccepted, pv, in.ConsentContext, now); err != nil {
+				return err
+			}
 		}
 		next := Identity{UserID: u.ID, Gender: in.Gender, IDType: in.IDType, UpdatedAt: now}
 		seal := func(column, v string) *string {
@@ -261,3 +277,13 @@ func changedFields(old IdentityDetails, in IdentityInput, oldNumber, number stri
 // ChinaTime is China Standard Time (UTC+8, no daylight saving): the portal's users
 // and dates ("today", birthdays, "last seen") are in mainland China.
 var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// ForgetIDNumber is the withdrawal effect of the identity_document purpose: the stored
+// document number (and its type) is deleted in the withdrawal's own transaction.
+func ForgetIDNumber(ctx context.Context, tx *gorm.DB, userID int64, purpose string, at time.Time) error {
+	if purpose != PurposeIdentityDoc {
+		return nil
+	}
+	return tx.WithContext(ctx).Model(&Identity{}).Where("user_id = ?", userID).
+		Updates(map[string]any{"id_type": "", "id_number_enc": nil, "updated_at": at.UTC()}).Error
+}
