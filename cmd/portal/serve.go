@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"path/filepath"
 	"time"
 
 	"github.com/yibao-health/portal/handlers"
@@ -64,10 +63,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	go sweep(ctx, log, sessions, accounts)
-	blobs, err := blob.NewLocal(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := blob.Open(cfg.Blob.URL, cfg.DataDir, cfg.Blob.AccessKey, cfg.Blob.SecretKey)
 	if err != nil {
-		return err
+		return err // one line; never a fallback to the local directory
 	}
+	log.Info("blob store", "at", blob.Describe(cfg.Blob.URL, cfg.DataDir))
 	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
 		Accounts: accounts, Sessions: sessions, Blobs: blobs}
 	app, err := handlers.New(deps)

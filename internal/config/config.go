@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/yibao-health/portal/internal/blob"
 )
 
 // Environments.
@@ -33,6 +35,8 @@ type Config struct {
 	LogLevel        string
 	SMTP            SMTP
 	Secrets         Secrets
+	// Blob is where uploaded files (ciphertext) are stored.
+	Blob Blob
 	// PublicURL is the portal's address as users reach it, for links in e-mails.
 	PublicURL string
 	// PatientIdle is a patient session's idle timeout (doctors and staff: 30 minutes).
@@ -52,6 +56,14 @@ type SMTP struct {
 	Username string
 	Password string
 	From     string
+}
+
+// Blob names the blob store: URL empty means the local directory <data-dir>/blobs;
+// s3://BUCKET[/PREFIX]?endpoint=HOST:PORT… an S3-compatible bucket (see blob.ParseURL).
+type Blob struct {
+	URL       string
+	AccessKey string
+	SecretKey string
 }
 
 // Production reports whether the portal runs in production mode.
@@ -87,6 +99,9 @@ var settings = []setting{
 	{"smtp-username", "PORTAL_SMTP_USERNAME", "", "SMTP user", false},
 	{"smtp-password", "PORTAL_SMTP_PASSWORD", "", "SMTP password", true},
 	{"smtp-from", "PORTAL_SMTP_FROM", "no-reply@yibao.local", "sender address of e-mails", false},
+	{"blob-url", "PORTAL_BLOB_URL", "", "where uploaded files (encrypted) are kept: empty for <data-dir>/blobs, or s3://BUCKET[/PREFIX]?endpoint=HOST:PORT&region=R&tls=true|false (MinIO, Alibaba OSS, Tencent COS; add &lookup=dns for OSS/COS)", false},
+	{"s3-access-key", "PORTAL_S3_ACCESS_KEY", "", "access key of the S3 bucket in PORTAL_BLOB_URL", false},
+	{"s3-secret-key", "PORTAL_S3_SECRET_KEY", "", "secret key of the S3 bucket in PORTAL_BLOB_URL", true},
 }
 
 // Register adds every setting as a flag on fs and returns a function that builds the
@@ -136,6 +151,7 @@ func build(get func(string) string) (Config, error) {
 			Host: get("smtp-host"), Username: get("smtp-username"),
 			Password: get("smtp-password"), From: get("smtp-from"),
 		},
+		Blob: Blob{URL: get("blob-url"), AccessKey: get("s3-access-key"), SecretKey: get("s3-secret-key")},
 	}
 	var errs []error
 	if c.Env != Development && c.Env != Production {
@@ -169,10 +185,29 @@ func build(get func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("PORTAL_LOG_FORMAT must be text or json"))
 	}
+	if err := c.Blob.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.Secrets, err = parseSecrets(get("master-key"), get("session-keys")); err != nil {
 		errs = append(errs, err)
 	}
 	return c, errors.Join(errs...)
+}
+
+// validate checks the blob URL's form (the bucket is checked at start-up) and that S3
+// credentials come with an S3 URL and only with one: keys without a URL would
+// otherwise silently leave blobs on the local disk.
+func (b Blob) validate() error {
+	_, isS3, err := blob.ParseURL(b.URL)
+	switch {
+	case err != nil:
+		return fmt.Errorf("PORTAL_BLOB_URL: %w", err)
+	case isS3 && (b.AccessKey == "" || b.SecretKey == ""):
+		return fmt.Errorf("PORTAL_BLOB_URL is an S3 bucket: set PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY")
+	case !isS3 && (b.AccessKey != "" || b.SecretKey != ""):
+		return fmt.Errorf("PORTAL_S3_ACCESS_KEY/PORTAL_S3_SECRET_KEY are set but PORTAL_BLOB_URL is empty: set the bucket URL, or unset the keys to use the local directory")
+	}
+	return nil
 }
 
 func parseCIDRs(s string) ([]*net.IPNet, error) {
