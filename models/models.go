@@ -11,5 +11,6 @@ func All() []any {
 		&User{}, &Identity{}, &RecoveryCode{}, &DoctorProfile{}, &DoctorLicence{}, &EnrollmentToken{},
 		&AccountAction{},
 		&PolicyVersion{}, &ConsentRecord{},
+		&HealthProfileRow{},
 	}
 }
