@@ -133,7 +133,7 @@ func TestPrivacyStatsDashboard(t *testing.T) {
 			t.Errorf("purpose %s: %q, want %q (all: %v)", name, purposes[name], w, purposes)
 		}
 	}
-	if len(purposes) != 5 {
+	if len(purposes) != 6 {
 		t.Errorf("purposes listed: %v", purposes)
 	}
 	// Charts: SVG with role, title and a description carrying the numbers; no style
