@@ -49,7 +49,10 @@ type App struct {
 	sessions *session.Store
 	policies *models.Policies
 	blobs    blob.Store
-	echo     *echo.Echo
+	// documents is the medical-documents domain (issue 5); it holds the bound on
+	// concurrent image decodes, so it lives as long as the app.
+	documents *models.Documents
+	echo      *echo.Echo
 }
 
 // New builds the Echo application: middleware in order, error handler, routes.
@@ -65,6 +68,7 @@ func New(d Deps) (*App, error) {
 	}
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now,
 		accounts: d.Accounts, sessions: d.Sessions, policies: &models.Policies{DB: d.DB, Now: d.Now}, blobs: d.Blobs, echo: echo.New()}
+	a.documents = models.NewDocuments(d.DB, d.Accounts.Keys, d.Blobs, d.Now, a.uploadLimits())
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

@@ -38,10 +38,11 @@ const (
 func (a *App) useMiddleware() error {
 	a.echo.Pre(a.requestID)
 	a.echo.Use(a.accessLog, a.recoverPanic, a.securityHeaders, a.deadline)
-	a.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: a.cfg.BodyLimit, Skipper: isDoctorUpload}), doctorUploadLimit)
-	a.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	a.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: a.cfg.BodyLimit, Skipper: ownBodyLimit}), doctorUploadLimit, a.documentUploadLimit)
+	a.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: isDocumentFile}))
 	a.echo.Use(a.language)
-	csrf, err := middleware.CSRFConfig{
+	csrfConfig := middleware.CSRFConfig{
+		Skipper:        isDocumentUpload, // checked by uploadCSRF instead (documents_upload.go)
 		TokenLookup:    "form:" + csrfField + ",header:" + csrfHeader,
 		ContextKey:     ctxCSRF,
 		CookieName:     a.cookieName("csrf"),
@@ -50,11 +51,16 @@ func (a *App) useMiddleware() error {
 		CookieSecure:   a.cfg.Production(),
 		CookieSameSite: http.SameSiteLaxMode,
 		CookieMaxAge:   12 * 3600,
-	}.ToMiddleware()
+	}
+	csrf, err := csrfConfig.ToMiddleware()
 	if err != nil {
 		return fmt.Errorf("handlers: csrf: %w", err)
 	}
-	a.echo.Use(blockCrossSite, csrf)
+	csrfUpload, err := uploadCSRF(csrfConfig)
+	if err != nil {
+		return fmt.Errorf("handlers: csrf: %w", err)
+	}
+	a.echo.Use(blockCrossSite, csrf, csrfUpload)
 	return nil
 }
 
@@ -155,7 +161,11 @@ func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // renderers honour. (Echo's Timeout middleware races with the handler's writes.)
 func (a *App) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), a.cfg.RequestTimeout)
+		timeout := a.cfg.RequestTimeout
+		if isDocumentTransfer(c) {
+			timeout = a.transferTimeout()
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)

@@ -24,9 +24,9 @@ import (
 )
 
 // files holds everything that is served. The build (npm run build) writes css/ and
-// vendor/; img/ is hand-made. All of it is committed.
+// vendor/; img/ and js/ are hand-made. All of it is committed.
 //
-//go:embed css vendor img
+//go:embed css vendor img js
 var files embed.FS
 
 // hashLen is how many hex digits of the SHA-256 go into a URL: 48 bits is plenty to

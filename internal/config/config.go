@@ -46,6 +46,12 @@ type Config struct {
 	// PolicyTwoPerson requires a second privacy officer to approve a policy version
 	// before it is published (off only for one-person deployments).
 	PolicyTwoPerson bool
+	// UploadMaxFile and UploadMaxFiles bound a medical-document upload (bytes per
+	// file, files per document); UploadTimeout is the deadline of an upload or a
+	// file transfer, which may take longer than ordinary requests.
+	UploadMaxFile  int64
+	UploadMaxFiles int
+	UploadTimeout  time.Duration
 }
 
 // SMTP configures the e-mail channel; an empty Host means e-mails are only recorded
@@ -94,6 +100,9 @@ var settings = []setting{
 	{"patient-idle", "PORTAL_PATIENT_IDLE", "2h", "idle timeout of patient sessions (doctors and staff: 30m; every session ends 12h after sign-in)", false},
 	{"hash-concurrency", "PORTAL_HASH_CONCURRENCY", "0", "password hashes computed at once, 19 MiB each (0: one per CPU)", false},
 	{"policy-two-person", "PORTAL_POLICY_TWO_PERSON", "true", "a policy version is published only after a second privacy officer approves it (false: for one-person deployments)", false},
+	{"upload-max-file", "PORTAL_UPLOAD_MAX_FILE", "20MB", "largest file of a medical-document upload (bytes, or with KB/MB/GB)", false},
+	{"upload-max-files", "PORTAL_UPLOAD_MAX_FILES", "10", "most files in one medical-document upload", false},
+	{"upload-timeout", "PORTAL_UPLOAD_TIMEOUT", "10m", "deadline of a document upload or file download (other requests: PORTAL_REQUEST_TIMEOUT)", false},
 	{"smtp-host", "PORTAL_SMTP_HOST", "", "SMTP server for e-mail; empty records e-mails in development", false},
 	{"smtp-port", "PORTAL_SMTP_PORT", "587", "SMTP port (STARTTLS when offered)", false},
 	{"smtp-username", "PORTAL_SMTP_USERNAME", "", "SMTP user", false},
@@ -176,6 +185,15 @@ func build(get func(string) string) (Config, error) {
 	if c.PolicyTwoPerson, err = strconv.ParseBool(get("policy-two-person")); err != nil {
 		errs = append(errs, fmt.Errorf("PORTAL_POLICY_TWO_PERSON: %w", err))
 	}
+	if c.UploadMaxFile, err = parseSize(get("upload-max-file")); err != nil || c.UploadMaxFile < 1024 {
+		errs = append(errs, fmt.Errorf("PORTAL_UPLOAD_MAX_FILE: want a size of at least 1KB like 20MB"))
+	}
+	if c.UploadMaxFiles, err = strconv.Atoi(get("upload-max-files")); err != nil || c.UploadMaxFiles < 1 || c.UploadMaxFiles > 100 {
+		errs = append(errs, fmt.Errorf("PORTAL_UPLOAD_MAX_FILES: want a number from 1 to 100"))
+	}
+	if c.UploadTimeout, err = time.ParseDuration(get("upload-timeout")); err != nil || c.UploadTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("PORTAL_UPLOAD_TIMEOUT: want a positive duration like 10m"))
+	}
 	if c.SMTP.Port, err = strconv.Atoi(get("smtp-port")); err != nil {
 		errs = append(errs, fmt.Errorf("PORTAL_SMTP_PORT: %w", err))
 	}
@@ -208,6 +226,27 @@ func (b Blob) validate() error {
 		return fmt.Errorf("PORTAL_S3_ACCESS_KEY/PORTAL_S3_SECRET_KEY are set but PORTAL_BLOB_URL is empty: set the bucket URL, or unset the keys to use the local directory")
 	}
 	return nil
+}
+
+// parseSize reads a byte count: digits, optionally followed by KB, MB or GB
+// (powers of 1024; K, M, G and a lower-case unit work too).
+func parseSize(s string) (int64, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("not a size: %q", s)
+	}
+	return n * mult, nil
 }
 
 func parseCIDRs(s string) ([]*net.IPNet, error) {
