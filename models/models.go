@@ -11,6 +11,7 @@ func All() []any {
 		&User{}, &Identity{}, &RecoveryCode{}, &DoctorProfile{}, &DoctorLicence{}, &EnrollmentToken{},
 		&AccountAction{},
 		&PolicyVersion{}, &ConsentRecord{},
+		&Document{}, &DocumentFile{}, &PendingBlob{},
 		&HealthProfileRow{},
 	}
 }

@@ -68,6 +68,12 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err // one line; never a fallback to the local directory
 	}
 	log.Info("blob store", "at", blob.Describe(cfg.Blob.URL, cfg.DataDir))
+	// Before serving: blobs of uploads that failed or crashed (models/documents_delete.go).
+	if n, err := models.SweepOrphanBlobs(ctx, g, blobs, time.Now().Add(-models.OrphanGrace)); err != nil {
+		log.Warn("orphan blob sweep failed", "err", err)
+	} else if n > 0 {
+		log.Info("orphan blobs removed", "count", n)
+	}
 	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
 		Accounts: accounts, Sessions: sessions, Blobs: blobs}
 	app, err := handlers.New(deps)
