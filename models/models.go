@@ -12,6 +12,7 @@ func All() []any {
 		&AccountAction{},
 		&PolicyVersion{}, &ConsentRecord{},
 		&Document{}, &DocumentFile{}, &PendingBlob{},
+		&KeyRotation{}, &KeyRotationProgress{},
 		&HealthProfileRow{},
 	}
 }

@@ -35,9 +35,12 @@ func runAudit(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func runKeys(_ context.Context, args []string, out io.Writer) error {
+func runKeys(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "rotate" {
+		return runKeysRotate(ctx, args[1:], out)
+	}
 	if len(args) != 1 || args[0] != "generate" {
-		return errors.New("usage: portal keys generate")
+		return errors.New("usage: portal keys generate | portal keys rotate [flags]")
 	}
 	fmt.Fprintf(out, "PORTAL_MASTER_KEY=%s\nPORTAL_SESSION_KEYS=%s\n", config.NewKey(), config.NewKey())
 	return nil

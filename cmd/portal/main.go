@@ -24,7 +24,7 @@ func commands() []command {
 		{"serve", "[--demo] [flags]", "serve the portal (the default when no command is given); --demo seeds demo accounts (development only)", runServe},
 		{"migrate", "up|status [flags]", "apply pending database migrations, or list them", runMigrate},
 		{"audit", "verify [flags]", "check the audit log's hash chain and report the first broken link", runAudit},
-		{"keys", "generate", "print fresh random keys for PORTAL_MASTER_KEY and PORTAL_SESSION_KEYS", runKeys},
+		{"keys", "generate|rotate", "generate: print fresh random keys for PORTAL_MASTER_KEY and PORTAL_SESSION_KEYS; rotate: add a new field-encryption key and re-encrypt stored data (resumable)", runKeys},
 		{"staff", "create [flags]", "create a staff account (e.g. the first admin) and print its enrolment link", runStaff},
 		{"policy", "import [flags]", "create a privacy-policy draft from a plain-text or Markdown document", runPolicy},
 	}

@@ -63,6 +63,7 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	go sweep(ctx, log, sessions, accounts)
+	go reloadKeys(ctx, log, accounts.Keys) // picks up `portal keys rotate` (keys.go)
 	blobs, err := blob.Open(cfg.Blob.URL, cfg.DataDir, cfg.Blob.AccessKey, cfg.Blob.SecretKey)
 	if err != nil {
 		return err // one line; never a fallback to the local directory
