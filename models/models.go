@@ -14,5 +14,6 @@ func All() []any {
 		&Document{}, &DocumentFile{}, &PendingBlob{},
 		&KeyRotation{}, &KeyRotationProgress{},
 		&HealthProfileRow{},
+		&AccessEntry{},
 	}
 }
