@@ -31,6 +31,7 @@ func (a *App) routes() {
 	a.gateRoutes()
 	a.healthRoutes()
 	a.documentsRoutes()
+	a.accessLogRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.
