@@ -32,6 +32,7 @@ func (a *App) routes() {
 	a.healthRoutes()
 	a.documentsRoutes()
 	a.accessLogRoutes()
+	a.directoryRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.
