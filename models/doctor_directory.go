@@ -143,4 +143,3 @@ func DirectoryDoctorByID(ctx context.Context, g *gorm.DB, id int64) (*DirectoryD
 	}
 	return &rows[0], nil
 }
-

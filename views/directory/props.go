@@ -7,7 +7,7 @@ import "github.com/yibao-health/portal/internal/paths"
 
 // Doctor is a verified doctor's public card. Title is the code (doctor.title.*).
 type Doctor struct {
-	ID                                            int64
+	ID                                           int64
 	Name, Title, Hospital, Department, Specialty string
 }
 
@@ -24,7 +24,9 @@ type ListProps struct {
 func (p ListProps) searched() bool { return p.Q != "" || p.Department != "" || p.Hospital != "" }
 
 // nextURL is the following page of the same search.
-func (p ListProps) nextURL() string { return paths.DoctorsSearch(p.Q, p.Department, p.Hospital, p.Next) }
+func (p ListProps) nextURL() string {
+	return paths.DoctorsSearch(p.Q, p.Department, p.Hospital, p.Next)
+}
 
 // firstURL is the first page of the same search.
 func (p ListProps) firstURL() string { return paths.DoctorsSearch(p.Q, p.Department, p.Hospital, "") }
