@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 	"github.com/yibao-health/portal/models"
 	"github.com/yibao-health/portal/views/accesslog"
@@ -89,7 +90,7 @@ func (a *App) showAccessLog(c echo.Context) error {
 // hospital; staff by role only; no item titles, only kinds and categories.
 func (a *App) accessRow(c echo.Context, r models.AccessRow) accesslog.Row {
 	row := accesslog.Row{ID: r.ID, Emergency: r.Emergency, Self: r.Viewer.Self,
-		When: r.CreatedAt.In(models.ChinaTime).Format("2006-01-02 15:04")}
+		When: i18n.ShortTime(r.CreatedAt)}
 	switch v := r.Viewer; {
 	case v.Self:
 		row.Who = t(c, "accesslog.viewer.you")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 	"github.com/yibao-health/portal/internal/session"
 	"github.com/yibao-health/portal/models"
@@ -26,8 +27,8 @@ func (a *App) devices(c echo.Context, u *models.User) ([]account.Device, error) 
 	out := make([]account.Device, 0, len(infos))
 	for _, in := range infos {
 		d := account.Device{Label: deviceLabel(c, in.Device), IP: in.ClientIP, Current: in.Current,
-			LastSeen:   in.LastSeenAt.In(models.ChinaTime).Format("2006-01-02 15:04"),
-			SignedInAt: in.CreatedAt.In(models.ChinaTime).Format("2006-01-02 15:04"),
+			LastSeen:   i18n.ShortTime(in.LastSeenAt),
+			SignedInAt: i18n.ShortTime(in.CreatedAt),
 			SignOut:    paths.AccountDeviceSignOut(in.IDHash)}
 		if d.IP == "" {
 			d.IP = t(c, "security.devices.unknown_ip")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 	"github.com/yibao-health/portal/internal/session"
 	"github.com/yibao-health/portal/models"
@@ -154,4 +155,4 @@ func (a *App) renderConfirm(c echo.Context, status int, userID int64, p models.P
 }
 
 // consentTime shows a stored time in China time, to the minute.
-func consentTime(at time.Time) string { return at.In(models.ChinaTime).Format("2006-01-02 15:04") }
+func consentTime(at time.Time) string { return i18n.ShortTime(at) }

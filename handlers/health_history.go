@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/models"
 	"github.com/yibao-health/portal/views/health"
 )
@@ -91,4 +92,4 @@ func (a *App) profileView(c echo.Context, u *models.User, prof *models.HealthPro
 }
 
 // healthTime is a save time as the pages show it, in China time.
-func healthTime(t time.Time) string { return t.In(models.ChinaTime).Format("2006-01-02 15:04") }
+func healthTime(t time.Time) string { return i18n.ShortTime(t) }

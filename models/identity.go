@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/mask"
 )
 
@@ -276,7 +277,7 @@ func changedFields(old IdentityDetails, in IdentityInput, oldNumber, number stri
 
 // ChinaTime is China Standard Time (UTC+8, no daylight saving): the portal's users
 // and dates ("today", birthdays, "last seen") are in mainland China.
-var ChinaTime = time.FixedZone("CST", 8*60*60)
+var ChinaTime = i18n.Beijing
 
 // ForgetIDNumber is the withdrawal effect of the identity_document purpose: the stored
 // document number (and its type) is deleted in the withdrawal's own transaction.

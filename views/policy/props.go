@@ -78,12 +78,9 @@ type HistoryProps struct {
 	Rows []HistoryRow
 }
 
-// china is Beijing time, in which every date of the policy is shown.
-var china = time.FixedZone("CST", 8*60*60)
-
 // When is t in Beijing time, spelled for the reader's language.
 func When(ctx context.Context, t time.Time) string {
-	t = t.In(china)
+	t = t.In(i18n.Beijing)
 	if i18n.FromContext(ctx) == i18n.EN {
 		return i18n.T(ctx, "policy.when", t.Format("2 January 2006, 15:04"))
 	}

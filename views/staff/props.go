@@ -120,7 +120,7 @@ func has(list []string, v string) bool {
 
 // dateText shows a time as a date in UTC+8 (the service's time zone).
 func dateText(t time.Time) string {
-	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+	return i18n.ShortTime(t)
 }
 
 // statusLabel names an account status, with "invited" for staff without a password.

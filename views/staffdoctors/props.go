@@ -5,6 +5,7 @@ package staffdoctors
 import (
 	"time"
 
+	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 )
 
@@ -59,9 +60,7 @@ func (p DetailProps) isImage() bool {
 	return p.LicenceType == "image/jpeg" || p.LicenceType == "image/png" || p.LicenceType == "image/webp"
 }
 
-var china = time.FixedZone("CST", 8*3600)
-
 // shortTime shows t as "2026-01-02 15:04" China time.
-func shortTime(t time.Time) string { return t.In(china).Format("2006-01-02 15:04") }
+func shortTime(t time.Time) string { return i18n.ShortTime(t) }
 
 const linkClass = "font-medium text-brand-800 underline underline-offset-4 hover:text-brand-950 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700"

@@ -98,10 +98,7 @@ func whoText(ctx context.Context, w Who) string {
 // fieldOrder lists the form's fields for the error list of the version page.
 var fieldOrder = []string{"version", "effective", "title_zh", "summary_zh", "body_zh", "title_en", "summary_en", "body_en"}
 
-// china is Beijing time, in which the console shows dates.
-var china = time.FixedZone("CST", 8*60*60)
-
-func shortTime(t time.Time) string { return t.In(china).Format("2006-01-02 15:04") }
+func shortTime(t time.Time) string { return i18n.ShortTime(t) }
 
 func effectiveText(ctx context.Context, t *time.Time) string {
 	if t == nil {
