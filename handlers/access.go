@@ -113,7 +113,7 @@ func (a *App) allows(c echo.Context, access Access) (ok, signedIn bool, err erro
 		if u.Kind != models.KindDoctor || !u.HasMFA() {
 			return false, true, nil
 		}
-		status, err := models.DoctorStatus(c.Request().Context(), a.db, u.ID)
+		status, err := a.doctorStatus(c, u)
 		return status == models.DoctorVerified, true, err
 	case AnyStaff:
 		return u.Kind == models.KindStaff && u.HasMFA(), true, nil

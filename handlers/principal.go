@@ -111,7 +111,7 @@ func (a *App) landing(c echo.Context, u *models.User) string {
 	switch u.Kind {
 	case models.KindDoctor:
 		if u.HasMFA() {
-			if st, err := models.DoctorStatus(c.Request().Context(), a.db, u.ID); err == nil && st == models.DoctorVerified {
+			if st, err := a.doctorStatus(c, u); err == nil && st == models.DoctorVerified {
 				return paths.Clinic
 			}
 		}
@@ -138,4 +138,18 @@ func (a *App) accountNav(c echo.Context) *layouts.Account {
 		}
 	}
 	return &layouts.Account{Label: label, Home: a.landing(c, u), Kind: u.Kind}
+}
+
+// doctorStatus is the verification status of doctor u, read once per request (the
+// guard and the header both ask).
+func (a *App) doctorStatus(c echo.Context, u *models.User) (string, error) {
+	const key = "doctor_status"
+	if st, ok := c.Get(key).(string); ok {
+		return st, nil
+	}
+	st, err := models.DoctorStatus(c.Request().Context(), a.db, u.ID)
+	if err == nil {
+		c.Set(key, st)
+	}
+	return st, err
 }
