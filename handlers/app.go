@@ -52,7 +52,10 @@ type App struct {
 	// documents is the medical-documents domain (issue 5); it holds the bound on
 	// concurrent image decodes, so it lives as long as the app.
 	documents *models.Documents
-	echo      *echo.Echo
+	// consultations is the consultation domain (issue 6): grants and every
+	// doctor read of patient data.
+	consultations *models.Consultations
+	echo          *echo.Echo
 }
 
 // New builds the Echo application: middleware in order, error handler, routes.
@@ -69,6 +72,9 @@ func New(d Deps) (*App, error) {
 	a := &App{cfg: d.Config, db: d.DB, log: d.Log, notify: d.Notifier, outbox: d.Outbox, now: d.Now,
 		accounts: d.Accounts, sessions: d.Sessions, policies: &models.Policies{DB: d.DB, Now: d.Now}, blobs: d.Blobs, echo: echo.New()}
 	a.documents = models.NewDocuments(d.DB, d.Accounts.Keys, d.Blobs, d.Now, a.uploadLimits())
+	a.consultations = &models.Consultations{DB: d.DB, Accounts: d.Accounts, Docs: a.documents,
+		Health: models.NewHealthProfiles(d.DB, d.Accounts.Keys, d.Now), Policies: a.policies, Now: d.Now,
+		EmergencyWindow: d.Config.EmergencyWindow}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)

@@ -16,7 +16,7 @@ import (
 // consents is the consent domain on the app's database, clock and keys.
 func (a *App) consents() *models.Consents {
 	c := models.NewConsents(a.db, a.accounts.Keys, a.now)
-	c.Effects = append(c.Effects, models.ForgetIDNumber)
+	c.Effects = append(c.Effects, models.ForgetIDNumber, models.EndGrantsOnHealthWithdrawal)
 	return c
 }
 

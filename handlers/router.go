@@ -33,6 +33,9 @@ func (a *App) routes() {
 	a.documentsRoutes()
 	a.accessLogRoutes()
 	a.directoryRoutes()
+	a.consultRoutes()
+	a.clinicRoutes()
+	a.emergencyRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.

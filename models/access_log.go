@@ -66,6 +66,30 @@ func (AccessEntry) TableName() string { return "access_log" }
 // consultation. CreatedAt defaults to the handle's clock (UTC). Never put a title,
 // a name or a free text into ItemID: it is shown to the patient and kept forever.
 func LogAccess(tx *gorm.DB, e AccessEntry) error {
+	return LogAccesses(tx, []AccessEntry{e})
+}
+
+// LogAccesses appends several access-log rows (one per item read) in one statement,
+// under the contract of LogAccess.
+func LogAccesses(tx *gorm.DB, entries []AccessEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	rows := make([]AccessEntry, len(entries))
+	for i, e := range entries {
+		if err := checkAccessEntry(tx, &e); err != nil {
+			return err
+		}
+		rows[i] = e
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("access log: %w", err)
+	}
+	return nil
+}
+
+// checkAccessEntry validates e and fills its defaults.
+func checkAccessEntry(tx *gorm.DB, e *AccessEntry) error {
 	if e.PatientID <= 0 || e.ViewerID <= 0 {
 		return errors.New("access log: patient and viewer are required")
 	}
@@ -95,9 +119,6 @@ func LogAccess(tx *gorm.DB, e AccessEntry) error {
 		e.CreatedAt = tx.NowFunc()
 	}
 	e.CreatedAt = e.CreatedAt.UTC().Truncate(time.Microsecond)
-	if err := tx.Create(&e).Error; err != nil {
-		return fmt.Errorf("access log: %w", err)
-	}
 	return nil
 }
 

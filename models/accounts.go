@@ -185,6 +185,12 @@ func (a *Accounts) tell(ctx context.Context, u *User, lang i18n.Lang, subjectKey
 	}
 }
 
+// Tell sends u a service notice (inbox and first contact channel) in u's own
+// language; failures are logged, never returned.
+func (a *Accounts) Tell(ctx context.Context, u *User, subjectKey, bodyKey string, args ...any) {
+	a.tell(ctx, u, i18n.ZH, subjectKey, bodyKey, args...)
+}
+
 // audit appends e outside any transaction (sign-in failures have nothing to commit).
 func (a *Accounts) audit(ctx context.Context, e AuditEntry) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -110,26 +110,56 @@ func NewDocuments(db *gorm.DB, k *keys.Keyring, blobs blob.Store, now func() tim
 	return &Documents{DB: db, Keys: k, Blobs: blobs, Now: now, Limits: limits, decodes: make(chan struct{}, 2)}
 }
 
-// DocumentReader is who asks to read documents: the signed-in user.
+// DocumentReader is who asks to read documents: the signed-in owner (Basis
+// zero), or a doctor (UserID) reading under a consultation's grant (Basis), at
+// At (the request's clock). RequestID goes into the access log.
 type DocumentReader struct {
-	UserID int64
+	UserID    int64
+	Basis     DoctorBasis
+	At        time.Time
+	RequestID string
 }
+
+// doctor reports whether r reads as a doctor under a grant (not as the owner).
+func (r DocumentReader) doctor() bool { return r.Basis.Kind != "" }
 
 // readableDocuments is the one access rule for documents (DESIGN.md §4
 // invariant 1): every read of a document, its list entry, its files or their
 // bytes selects the document through it, so a row outside the rule is simply
-// not found (404, never 403). Today only the owner passes. Issue 6 adds
-// doctors under an active consultation grant here, with the access-log entry
-// each non-owner read must write in the same request.
+// not found (404, never 403). The owner reads their own; a doctor reads only
+// what the consultation's active grant covers (grantedDocuments), and each such
+// read is logged for the patient (logDoctorReads) before it is returned.
 func readableDocuments(tx *gorm.DB, r DocumentReader) *gorm.DB {
-	return tx.Model(&Document{}).Where("documents.user_id = ?", r.UserID)
+	q := tx.Model(&Document{})
+	if r.doctor() {
+		return grantedDocuments(q, r.UserID, r.Basis, r.At)
+	}
+	return q.Where("documents.user_id = ?", r.UserID)
+}
+
+// logDoctorReads appends one access-log row per document (or file) a doctor
+// read, in one statement; owners' reads are not logged. A failure fails the read.
+func (d *Documents) logDoctorReads(ctx context.Context, r DocumentReader, item string, docs []Document, fileID int64) error {
+	if !r.doctor() || len(docs) == 0 {
+		return nil
+	}
+	entries := make([]AccessEntry, len(docs))
+	for i, doc := range docs {
+		id := doc.ID
+		if item == ItemDocumentFile {
+			id = fileID
+		}
+		entries[i] = AccessEntry{PatientID: doc.UserID, ViewerID: r.UserID, ViewerKind: KindDoctor, ItemType: item,
+			ItemID: idString(id), ItemCategory: doc.Category, Basis: r.Basis.Kind, BasisID: &r.Basis.ID, RequestID: r.RequestID}
+	}
+	return LogAccesses(d.DB.WithContext(ctx), entries)
 }
 
 // readableDocument loads document id through the access rule; outside it, or
 // absent, it is NotFound.
 func (d *Documents) readableDocument(ctx context.Context, r DocumentReader, id int64) (*Document, error) {
 	var doc Document
-	err := readableDocuments(d.DB.WithContext(ctx), r).Where("documents.id = ?", id).Take(&doc).Error
+	err := readableDocuments(d.DB.WithContext(ctx), r).Select("documents.*").Where("documents.id = ?", id).Take(&doc).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, NotFound("")
 	}

@@ -140,7 +140,7 @@ func (d *Documents) List(ctx context.Context, r DocumentReader, q DocumentQuery)
 		tx = tx.Where("documents.doc_date < ? OR (documents.doc_date = ? AND documents.id < ?)", after.date, after.date, after.id)
 	}
 	var rows []Document
-	if err := tx.Order("documents.doc_date DESC, documents.id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+	if err := tx.Select("documents.*").Order("documents.doc_date DESC, documents.id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("documents: list: %w", err)
 	}
 	out := &DocumentList{}
@@ -151,6 +151,9 @@ func (d *Documents) List(ctx context.Context, r DocumentReader, q DocumentQuery)
 	}
 	files, err := d.filesOf(ctx, rows)
 	if err != nil {
+		return nil, err
+	}
+	if err := d.logDoctorReads(ctx, r, ItemDocument, rows, 0); err != nil {
 		return nil, err
 	}
 	for i := range rows {
@@ -185,6 +188,9 @@ func (d *Documents) Get(ctx context.Context, r DocumentReader, id int64) (*Docum
 	}
 	files, err := d.filesOf(ctx, []Document{*doc})
 	if err != nil {
+		return nil, err
+	}
+	if err := d.logDoctorReads(ctx, r, ItemDocument, []Document{*doc}, 0); err != nil {
 		return nil, err
 	}
 	v, err := d.view(doc, true)
@@ -299,6 +305,9 @@ func (d *Documents) OpenFile(ctx context.Context, r DocumentReader, docID, fileI
 	key, err := d.Keys.OpenFileKey(f.KeyEnc, fileKeyAD(f.ID, f.UserID))
 	if err != nil {
 		return nil, fmt.Errorf("documents: file key of %d: %w", f.ID, err)
+	}
+	if err := d.logDoctorReads(ctx, r, ItemDocumentFile, []Document{*doc}, f.ID); err != nil {
+		return nil, err
 	}
 	rc, err := d.Blobs.Open(ctx, name)
 	if err != nil {

@@ -66,6 +66,13 @@ var EncryptedColumns = []EncryptedColumn{
 	{Table: "documents", Column: "notes_enc", ADColumn: "notes", Key: "id", Owner: "user_id", Encoding: Base64},
 	{Table: "document_files", Column: "key_enc", ADColumn: "key", Key: "id", Owner: "user_id", Encoding: Raw,
 		KeyID: keys.WrappedFileKeyID, Reseal: (*keys.Keyring).RewrapFileKey},
+	// Consultations (issue 6, consultation.go consultationAD): the question, each
+	// message, and break-glass texts; the owner is always the patient.
+	{Table: "consultations", Column: "question_enc", ADColumn: "question", Key: "id", Owner: "patient_id", Encoding: Base64},
+	{Table: "consultation_messages", Column: "body_enc", ADColumn: "body", Key: "id", Encoding: Base64,
+		Owner: "(SELECT c.patient_id FROM consultations c WHERE c.id = consultation_messages.consultation_id)"},
+	{Table: "emergency_accesses", Column: "justification_enc", ADColumn: "justification", Key: "id", Owner: "patient_id", Encoding: Base64},
+	{Table: "emergency_accesses", Column: "review_note_enc", ADColumn: "review_note", Key: "id", Owner: "patient_id", Encoding: Base64},
 }
 
 // Encoding says how a column stores a ciphertext.

@@ -41,6 +41,8 @@ type Config struct {
 	PublicURL string
 	// PatientIdle is a patient session's idle timeout (doctors and staff: 30 minutes).
 	PatientIdle time.Duration
+	// EmergencyWindow is how long a doctor's break-glass access lasts.
+	EmergencyWindow time.Duration
 	// HashConcurrency bounds the argon2id hashes running at once (memory: 19 MiB each).
 	HashConcurrency int
 	// PolicyTwoPerson requires a second privacy officer to approve a policy version
@@ -98,6 +100,7 @@ var settings = []setting{
 	{"session-keys", "PORTAL_SESSION_KEYS", "", "comma-separated base64 keys of 32 bytes for session and cookie signing, newest first (required in production)", true},
 	{"public-url", "PORTAL_PUBLIC_URL", "http://localhost:8080", "the portal's address as users reach it, used in links sent by e-mail", false},
 	{"patient-idle", "PORTAL_PATIENT_IDLE", "2h", "idle timeout of patient sessions (doctors and staff: 30m; every session ends 12h after sign-in)", false},
+	{"emergency-window", "PORTAL_EMERGENCY_WINDOW", "4h", "how long a doctor's emergency (break-glass) access lasts (15m to 24h)", false},
 	{"hash-concurrency", "PORTAL_HASH_CONCURRENCY", "0", "password hashes computed at once, 19 MiB each (0: one per CPU)", false},
 	{"policy-two-person", "PORTAL_POLICY_TWO_PERSON", "true", "a policy version is published only after a second privacy officer approves it (false: for one-person deployments)", false},
 	{"upload-max-file", "PORTAL_UPLOAD_MAX_FILE", "20MB", "largest file of a medical-document upload (bytes, or with KB/MB/GB)", false},
@@ -175,6 +178,9 @@ func build(get func(string) string) (Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(get("shutdown-timeout")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("PORTAL_SHUTDOWN_TIMEOUT: want a positive duration like 20s"))
+	}
+	if c.EmergencyWindow, err = time.ParseDuration(get("emergency-window")); err != nil || c.EmergencyWindow < 15*time.Minute || c.EmergencyWindow > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("PORTAL_EMERGENCY_WINDOW: want a duration between 15m and 24h"))
 	}
 	if c.PatientIdle, err = time.ParseDuration(get("patient-idle")); err != nil || c.PatientIdle < time.Minute || c.PatientIdle > 12*time.Hour {
 		errs = append(errs, fmt.Errorf("PORTAL_PATIENT_IDLE: want a duration between 1m and 12h"))
