@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/internal/config"
 	"github.com/yibao-health/portal/internal/migrate"
 	"github.com/yibao-health/portal/migrations"
@@ -71,5 +73,57 @@ func TestSeedDemoCreatesEveryAccountOnce(t *testing.T) {
 	admin, _ := accounts.FindByLogin(ctx, "admin@demo.local")
 	if admin == nil || !admin.Can(models.CapAdmin) {
 		t.Fatal("demo admin lacks the admin capability")
+	}
+}
+
+// --demo seeds a consultation between the first demo patient and the first demo
+// doctor sharing exactly the allergies and one lab report, once.
+func TestSeedDemoConsultation(t *testing.T) {
+	withEnv(t, map[string]string{"PORTAL_DATA_DIR": t.TempDir()})
+	ctx := context.Background()
+	rt, closeDB, err := setup(ctx, "serve", nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	if _, err := migrate.Up(ctx, rt.db, migrations.FS, rt.dialect); err != nil {
+		t.Fatal(err)
+	}
+	notifier, _, err := newNotifier(rt.cfg, rt.db, rt.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := newAccounts(ctx, rt, notifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(ctx, accounts, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := seedDemoConsultation(ctx, accounts, blobs, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cs []models.Consultation
+	rt.db.Find(&cs)
+	if len(cs) != 1 {
+		t.Fatalf("%d consultations after seeding twice, want 1", len(cs))
+	}
+	doctor, _ := accounts.FindByLogin(ctx, "13900000001")
+	hp := models.NewHealthProfiles(rt.db, accounts.Keys, accounts.Now)
+	_, sections, err := hp.ForDoctor(ctx, doctor, models.ConsultationBasis(cs[0].ID), "test")
+	if err != nil || len(sections) != 1 || sections[0] != models.SectionAllergies {
+		t.Fatalf("doctor sees sections %v (%v), want allergies only", sections, err)
+	}
+	docs := models.NewDocuments(rt.db, accounts.Keys, blobs, accounts.Now, models.UploadLimits{MaxFileSize: 1 << 20, MaxFiles: 1})
+	r := models.DocumentReader{UserID: doctor.ID, Basis: models.ConsultationBasis(cs[0].ID), At: time.Now(), RequestID: "test"}
+	list, err := docs.List(ctx, r, models.DocumentQuery{})
+	if err != nil || len(list.Items) != 1 || list.Items[0].Category != models.CategoryLab {
+		t.Fatalf("doctor sees documents %+v (%v), want the one lab report", list, err)
 	}
 }

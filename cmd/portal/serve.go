@@ -69,6 +69,11 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		return err // one line; never a fallback to the local directory
 	}
 	log.Info("blob store", "at", blob.Describe(cfg.Blob.URL, cfg.DataDir))
+	if demo {
+		if err := seedDemoConsultation(ctx, accounts, blobs, out); err != nil {
+			return err
+		}
+	}
 	// Before serving: blobs of uploads that failed or crashed (models/documents_delete.go).
 	if n, err := models.SweepOrphanBlobs(ctx, g, blobs, time.Now().Add(-models.OrphanGrace)); err != nil {
 		log.Warn("orphan blob sweep failed", "err", err)
