@@ -91,3 +91,9 @@ func (a *App) Handler() http.Handler { return a.echo }
 
 // Echo exposes the router for tests that walk the route table.
 func (a *App) Echo() *echo.Echo { return a.echo }
+
+// Consultations is the app's consultation domain (tests build fixtures with it).
+func (a *App) Consultations() *models.Consultations { return a.consultations }
+
+// Documents is the app's documents domain (tests build fixtures with it).
+func (a *App) Documents() *models.Documents { return a.documents }
