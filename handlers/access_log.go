@@ -130,6 +130,7 @@ func (a *App) accessRow(c echo.Context, r models.AccessRow) accesslog.Row {
 	switch {
 	case r.Basis == models.BasisConsultation && r.BasisID != nil:
 		row.Basis = t(c, "accesslog.basis.consultation", *r.BasisID)
+		row.BasisURL = paths.Consultation(*r.BasisID)
 	default:
 		row.Basis = t(c, "accesslog.basis."+r.Basis)
 	}

@@ -29,5 +29,6 @@ type Row struct {
 	ID                         int64
 	Who, WhoDetail, What, When string
 	Basis                      string
+	BasisURL                   string // the patient's consultation page, when the basis is one
 	Emergency, Self            bool
 }
