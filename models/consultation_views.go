@@ -30,6 +30,7 @@ type ConsultationSummary struct {
 	GrantActive bool
 	GrantUntil  *time.Time
 	Revoked     bool
+	ShareDays   int                // the grant's window after close
 	Doctor      ConsultationDoctor // patient's list
 	Patient     *MaskedPatient     // doctor's queue, while the grant is active
 }
@@ -72,7 +73,7 @@ func ParseConsultationCursor(s string) *ConsultationCursor {
 
 func summaryOf(c *Consultation, now time.Time) ConsultationSummary {
 	return ConsultationSummary{ID: c.ID, Status: c.Status, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, ClosedAt: c.ClosedAt,
-		GrantActive: c.GrantActive(now), GrantUntil: c.GrantUntil, Revoked: c.GrantRevokedAt != nil}
+		GrantActive: c.GrantActive(now), GrantUntil: c.GrantUntil, Revoked: c.GrantRevokedAt != nil, ShareDays: c.ShareDays}
 }
 
 // page applies the keyset cursor and limit, newest first.
@@ -302,9 +303,12 @@ type ClinicConsultation struct {
 // data comes only through the scoped reads (HealthProfiles.ForDoctor and the
 // documents' grantedDocuments), which log every item they return.
 func (s *Consultations) ForDoctor(ctx context.Context, doctor *User, id int64, requestID string) (*ClinicConsultation, error) {
-	c, err := participant(s.DB.WithContext(ctx), doctor, id)
-	if err != nil || doctor.Kind != KindDoctor {
+	if doctor == nil || doctor.Kind != KindDoctor {
 		return nil, NotFound("")
+	}
+	c, err := participant(s.DB.WithContext(ctx), doctor, id)
+	if err != nil {
+		return nil, err
 	}
 	now := s.now()
 	out := &ClinicConsultation{ConsultationSummary: summaryOf(c, now), ShareDays: c.ShareDays}
