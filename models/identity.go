@@ -214,13 +214,17 @@ func (a *Accounts) SaveIdentity(ctx context.Context, u *User, in IdentityInput, 
 		if err != nil {
 			return err
 		}
+		index := a.IDNumberIndex(number) // nil when no number is kept
 		if row == nil {
 			err = tx.Create(&next).Error
+			if err == nil && index != nil {
+				err = tx.Model(&Identity{}).Where("user_id = ?", u.ID).Update("id_number_index", index).Error
+			}
 		} else {
 			err = tx.Model(&Identity{}).Where("user_id = ?", u.ID).Updates(map[string]any{
 				"real_name_enc": next.RealNameEnc, "gender": next.Gender, "birthday_enc": next.BirthdayEnc,
 				"birthplace_enc": next.BirthplaceEnc, "id_type": next.IDType, "id_number_enc": next.IDNumberEnc,
-				"updated_at": now,
+				"id_number_index": index, "updated_at": now,
 			}).Error
 		}
 		if err != nil {
@@ -286,5 +290,17 @@ func ForgetIDNumber(ctx context.Context, tx *gorm.DB, userID int64, purpose stri
 		return nil
 	}
 	return tx.WithContext(ctx).Model(&Identity{}).Where("user_id = ?", userID).
-		Updates(map[string]any{"id_type": "", "id_number_enc": nil, "updated_at": at.UTC()}).Error
+		Updates(map[string]any{"id_type": "", "id_number_enc": nil, "id_number_index": nil, "updated_at": at.UTC()}).Error
+}
+
+// IDNumberIndex is the blind index of a document number (identities.id_number_index),
+// by which emergency access finds a patient; nil for no number. The number is
+// normalised first, so "11010519491231002x" and "11010519491231002X" match.
+func (a *Accounts) IDNumberIndex(number string) *string {
+	number = NormalizeIDNumber(number)
+	if number == "" {
+		return nil
+	}
+	s := a.index("id_number", number)
+	return &s
 }
