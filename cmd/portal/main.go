@@ -27,6 +27,7 @@ func commands() []command {
 		{"keys", "generate|rotate", "generate: print fresh random keys for PORTAL_MASTER_KEY and PORTAL_SESSION_KEYS; rotate: add a new field-encryption key and re-encrypt stored data (resumable)", runKeys},
 		{"staff", "create [flags]", "create a staff account (e.g. the first admin) and print its enrolment link", runStaff},
 		{"policy", "import [flags]", "create a privacy-policy draft from a plain-text or Markdown document", runPolicy},
+		{"seed-scale", "[--patients N] [flags]", "fill the database with a synthetic data set for load tests and query plans (development only)", runSeedScale},
 	}
 }
 
@@ -68,7 +69,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %-18s %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "  %-10s %-24s %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprint(w, `
 With no command, portal serves on http://localhost:8080 using an embedded SQLite
