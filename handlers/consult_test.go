@@ -104,7 +104,7 @@ func TestConsultStartFlow(t *testing.T) {
 		"category": {"imaging"}, "document": {fmt.Sprint(w.lab)}, "share_days": {"3"}}
 	confirm := w.c.SubmitForm(f, fields).Expect(http.StatusOK)
 	for _, want := range []string{"确认问诊", "胸闷两周，活动后加重", "药物过敏史", "过敏药物、反应和严重程度", "病史",
-		"既往史、个人史、婚育史和家族史", "全部「影像检查」类资料", "血常规检查报告（2026-03-01）", "问诊结束后再加 3 天"} {
+		"既往史、个人史、婚育史和家族史", "全部「影像检查」类资料", "血常规检查报告", "（2026-03-01）", "问诊结束后再加 3 天"} {
 		if !confirm.HasText(want) {
 			t.Errorf("confirmation lacks %q", want)
 		}
@@ -430,7 +430,7 @@ func TestConsultScopeChangeAndRevoke(t *testing.T) {
 		t.Errorf("last sharing decision %q, want withdrawn", last.Decision)
 	}
 	page = w.c.Get(r.Location()).Expect(http.StatusOK)
-	if !hasAll(page.Text(), "授权已撤销", "已撤销", "这位医生现在看不到您的任何健康资料") {
+	if !hasAll(page.Text(), "授权已撤销，医生已无法查看", "授权已撤销", "这位医生现在看不到您的任何健康资料") {
 		t.Errorf("after revoke: %s", page.Text())
 	}
 	if _, ok := page.FindForm(fmt.Sprintf("/consultations/%d/scope", id)); ok {

@@ -75,6 +75,17 @@ func grantState(ctx context.Context, g Grant) string {
 	return windowText(ctx, g.ShareDays)
 }
 
+// grantPanelState is grantState as a sentence of its own.
+func grantPanelState(ctx context.Context, g Grant) string {
+	switch {
+	case g.Revoked:
+		return i18n.T(ctx, "consult.grant.panel.revoked")
+	case !g.Active:
+		return i18n.T(ctx, "consult.grant.panel.ended")
+	}
+	return i18n.T(ctx, "consult.grant.panel.period", grantState(ctx, g))
+}
+
 // dayOptions are the choices of "how long".
 func dayOptions(ctx context.Context, choices []int) []components.Option {
 	out := make([]components.Option, 0, len(choices))
