@@ -90,7 +90,9 @@ type EmergencyInput struct {
 	Justification string
 }
 
-func (s *Consultations) emergencyWindow() time.Duration {
+// EmergencyDuration is how long a break-glass access lasts: EmergencyWindow, or
+// DefaultEmergencyWin when that is not set.
+func (s *Consultations) EmergencyDuration() time.Duration {
 	if s.EmergencyWindow <= 0 {
 		return DefaultEmergencyWin
 	}
@@ -149,7 +151,7 @@ func (s *Consultations) RequestEmergency(ctx context.Context, doctor *User, in E
 		return 0, Invalid("identifier", "emergency.identifier.no_match")
 	}
 	row := EmergencyAccess{DoctorID: doctor.ID, PatientID: patient.ID, Reason: in.Reason, JustificationEnc: "-",
-		CreatedAt: now, ExpiresAt: now.Add(s.emergencyWindow()), ReviewStatus: EmergencyPending}
+		CreatedAt: now, ExpiresAt: now.Add(s.EmergencyDuration()), ReviewStatus: EmergencyPending}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("emergency: insert: %w", err)
