@@ -78,9 +78,11 @@ func (a *App) renderConsultation(c echo.Context, status int, id int64, st detail
 	if st.scope != nil {
 		scope = *st.scope
 	}
-	sh, err := a.sharing(c, u, scope, v.SharedDocs, paths.Consultation(id))
-	if err != nil {
-		return err
+	var sh consult.Sharing
+	if v.GrantActive { // the scope form is offered only while the grant is
+		if sh, err = a.sharing(c, u, scope, v.SharedDocs, paths.Consultation(id)); err != nil {
+			return err
+		}
 	}
 	p := consult.DetailProps{Notice: st.notice, Errors: st.errs, ID: v.ID, Doctor: summaryDoctor(v.Doctor), Status: v.Status,
 		Created: i18n.ShortTime(v.CreatedAt), Question: v.Question, Draft: st.draft, Grant: grantOf(v.ConsultationSummary),
