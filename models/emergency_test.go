@@ -451,3 +451,28 @@ func TestIDNumberIndex(t *testing.T) {
 		}(), models.KindInvalid, "emergency.identifier.no_match")
 	})
 }
+
+// Numbers stored before migration 0018 get their index from IndexIDNumbers, and
+// then the patient is found by ID number.
+func TestIndexIDNumbersBackfill(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, g *gorm.DB, _ db.Dialect) {
+		e := newEmergencyEnv(t, g)
+		ctx := context.Background()
+		if err := g.Exec("UPDATE identities SET id_number_index = NULL").Error; err != nil {
+			t.Fatal(err)
+		}
+		in := models.EmergencyInput{Identifier: canaryID, Reason: models.EmergencyUnconscious, Justification: emergencyJustification}
+		if _, err := e.cs.RequestEmergency(ctx, e.doctor, in, doctorActor(e.doctor)); !isKind(err, models.KindInvalid) {
+			t.Fatalf("before the backfill: %v", err)
+		}
+		if n, err := e.acc.IndexIDNumbers(ctx, 1); err != nil || n != 1 {
+			t.Fatalf("backfill: %d %v", n, err)
+		}
+		if n, err := e.acc.IndexIDNumbers(ctx, 1); err != nil || n != 0 {
+			t.Fatalf("second run: %d %v", n, err)
+		}
+		if _, err := e.cs.RequestEmergency(ctx, e.doctor, in, doctorActor(e.doctor)); err != nil {
+			t.Fatalf("after the backfill: %v", err)
+		}
+	})
+}

@@ -304,3 +304,38 @@ func (a *Accounts) IDNumberIndex(number string) *string {
 	s := a.index("id_number", number)
 	return &s
 }
+
+// IndexIDNumbers fills identities.id_number_index for numbers stored before the
+// index existed (migration 0018), batch rows per transaction, and returns how many
+// it filled. Running it again finds nothing to do; serve may call it at start-up.
+func (a *Accounts) IndexIDNumbers(ctx context.Context, batch int) (int, error) {
+	if batch <= 0 {
+		batch = 500
+	}
+	done := 0
+	for {
+		var rows []Identity
+		err := a.DB.WithContext(ctx).Where("id_number_enc IS NOT NULL AND id_number_index IS NULL").
+			Order("user_id").Limit(batch).Find(&rows).Error
+		if err != nil {
+			return done, fmt.Errorf("identity: index numbers: %w", err)
+		}
+		if len(rows) == 0 {
+			return done, nil
+		}
+		for _, r := range rows {
+			number, err := a.Open("identities", "id_number", r.UserID, r.UserID, r.IDNumberEnc)
+			if err != nil {
+				return done, err
+			}
+			// The ciphertext condition skips a row whose number changed meanwhile
+			// (SaveIdentity then set the index itself).
+			err = a.DB.WithContext(ctx).Model(&Identity{}).Where("user_id = ? AND id_number_enc = ?", r.UserID, *r.IDNumberEnc).
+				Update("id_number_index", a.IDNumberIndex(number)).Error
+			if err != nil {
+				return done, fmt.Errorf("identity: index number: %w", err)
+			}
+			done++
+		}
+	}
+}

@@ -80,6 +80,13 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	} else if n > 0 {
 		log.Info("orphan blobs removed", "count", n)
 	}
+	// ID numbers stored before their blind index existed (migration 0018): emergency
+	// access finds patients by it. Idempotent; several servers may run it at once.
+	if n, err := accounts.IndexIDNumbers(ctx, 500); err != nil {
+		log.Warn("id-number index backfill failed", "err", err)
+	} else if n > 0 {
+		log.Info("id-number index backfilled", "count", n)
+	}
 	deps := handlers.Deps{Config: cfg, DB: g, Log: log, Notifier: notifier, Outbox: outbox,
 		Accounts: accounts, Sessions: sessions, Blobs: blobs}
 	app, err := handlers.New(deps)
