@@ -114,7 +114,11 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 
 	cs := ta.app.Consultations()
 	start := func(p *models.User, d string, scope models.Scope, days int) int64 {
-		id, err := cs.Start(ctx, p, models.StartInput{DoctorID: w.users[d].ID, Question: canaryQuestion + " " + d, Scope: scope, ShareDays: days}, cc, actx)
+		q := canaryQuestion + " " + d
+		if p != w.owner {
+			q = "the other patient's question" // the owner's canary is not theirs to write
+		}
+		id, err := cs.Start(ctx, p, models.StartInput{DoctorID: w.users[d].ID, Question: q, Scope: scope, ShareDays: days}, cc, actx)
 		if err != nil {
 			t.Fatalf("start with %s: %v", d, err)
 		}

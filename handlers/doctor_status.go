@@ -31,8 +31,3 @@ func (a *App) showDoctorStatus(c echo.Context) error {
 	}
 	return a.render(c, http.StatusOK, doctor.Status(a.page(c, t(c, "doctor.status.title")), p))
 }
-
-// showClinic is the verified doctor's dashboard (the guard lets no one else in).
-func (a *App) showClinic(c echo.Context) error {
-	return a.render(c, http.StatusOK, doctor.Clinic(a.page(c, t(c, "clinic.title"))))
-}

@@ -40,9 +40,7 @@ func (a *App) viewDocumentFile(c echo.Context) error     { return a.serveDocumen
 func (a *App) downloadDocumentFile(c echo.Context) error { return a.serveDocumentFile(c, modeDownload) }
 func (a *App) documentThumbnail(c echo.Context) error    { return a.serveDocumentFile(c, modeThumbnail) }
 
-// serveDocumentFile streams a file decrypted, with the type the server sniffed
-// at upload, nosniff, no-store and a CSP for its mode: inline (images and PDF
-// only), as an attachment with a server-made name, or the thumbnail.
+// serveDocumentFile is the owner's file route: the document is :id.
 func (a *App) serveDocumentFile(c echo.Context, mode fileMode) error {
 	r, err := a.documentReader(c)
 	if err != nil {
@@ -52,6 +50,15 @@ func (a *App) serveDocumentFile(c echo.Context, mode fileMode) error {
 	if err != nil {
 		return err
 	}
+	return a.sendDocumentFile(c, r, id, mode)
+}
+
+// sendDocumentFile streams file :fid of document id as r may read it (the owner,
+// or a doctor under a grant: the same rule, the same headers), decrypted, with
+// the type the server sniffed at upload, nosniff, no-store and a CSP for its
+// mode: inline (images and PDF only), as an attachment with a server-made name,
+// or the thumbnail.
+func (a *App) sendDocumentFile(c echo.Context, r models.DocumentReader, id int64, mode fileMode) error {
 	fid, err := documentID(c, "fid")
 	if err != nil {
 		return err

@@ -12,15 +12,14 @@ import (
 // a Doctor route, 404 to anyone unverified, so it cannot be the landing page.)
 const DoctorLanding = paths.DoctorStatus
 
-// doctorRoutes are the doctor application, its status page and the clinic, and the
-// admins' review of applications.
+// doctorRoutes are the doctor application and its status page, and the admins'
+// review of applications (the clinic is in routes_clinic.go).
 func (a *App) doctorRoutes() {
 	a.route(http.MethodGet, paths.DoctorApply, Public, a.showDoctorApply)
 	a.route(http.MethodPost, paths.DoctorApplyCode, Public, a.doctorApplyCode)
 	a.route(http.MethodPost, paths.DoctorApply, Public, a.doctorApply)
 	a.route(http.MethodGet, paths.DoctorApplied, Public, a.showDoctorApplied)
 	a.route(http.MethodGet, paths.DoctorStatus, Applicant, a.showDoctorStatus)
-	a.route(http.MethodGet, paths.Clinic, Doctor, a.showClinic)
 
 	admin := Staff(models.CapAdmin)
 	a.route(http.MethodGet, paths.StaffDoctors, admin, a.staffDoctorQueue)
