@@ -14,7 +14,8 @@ import (
 // and the consultation where the patient shared her drug allergies and one lab
 // report (she also has diagnoses, histories and another lab report, not shared),
 // sees exactly those, opens the lab report, replies, and closes with advice
-// after a refused empty attempt. Every page at 1280 and 360 px, in Chinese and
+// after a refused empty attempt; once the patient revokes, the page shows that
+// access ended and nothing of hers. Every page at 1280 and 360 px, in Chinese and
 // English, axe-clean and without sideways scrolling.
 // policy: C2.2.2-5, C4.1-5
 func TestClinicInBrowser(t *testing.T) {
@@ -116,6 +117,15 @@ func TestClinicInBrowser(t *testing.T) {
 	check(phone, "clinic-closed-zh-CN", 360)
 	useLang(t, phone, "en")
 	check(phone, "clinic-closed-en", 360)
+	// The patient revokes: the next load shows no patient data, only that access ended.
+	if err := f.cs.Revoke(context.Background(), f.patient, f.id, webConsent, patientAudit); err != nil {
+		t.Fatal(err)
+	}
+	phone.Go(t, consultation)
+	if txt := phone.Text(t, "main"); !strings.Contains(txt, "Access ended") || strings.Contains(txt, "青霉素") || strings.Contains(txt, "血常规") {
+		t.Errorf("after revocation: %s", txt)
+	}
+	check(phone, "clinic-revoked-en", 360)
 	var c models.Consultation
 	if err := ta.db.First(&c, f.id).Error; err != nil || c.Status != models.ConsultationClosed {
 		t.Errorf("consultation after close: %+v %v", c, err)
