@@ -65,7 +65,6 @@ var zhDoctor = map[string]string{
 
 	"clinic.title":      "诊室",
 	"clinic.lead":       "在这里接诊并回复患者的咨询。",
-	"clinic.empty":      "暂无问诊",
 	"clinic.empty_body": "患者发起咨询并授权您查看资料后，咨询会显示在这里。",
 
 	"staffdoctors.title":        "医生认证",
@@ -176,7 +175,6 @@ var enDoctor = map[string]string{
 
 	"clinic.title":      "Clinic",
 	"clinic.lead":       "Answer your patients' consultations here.",
-	"clinic.empty":      "No consultations yet",
 	"clinic.empty_body": "When a patient starts a consultation with you and shares their records, it appears here.",
 
 	"staffdoctors.title":        "Doctor verification",
