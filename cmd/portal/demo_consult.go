@@ -40,9 +40,9 @@ func seedDemoConsultation(ctx context.Context, accounts *models.Accounts, blobs 
 	}
 	hp := models.NewHealthProfiles(accounts.DB, accounts.Keys, accounts.Now)
 	_, _, err = hp.Save(ctx, patient, models.HealthProfileInput{
-		Allergies:   []models.Allergy{{Substance: "青霉素", Reaction: "皮疹、瘙痒", Severity: "moderate"}},
-		Diagnoses:   []models.Diagnosis{{Name: "原发性高血压", Date: "2019-05-01", Status: "chronic"}},
-		Height:      "172", Weight: "70.5", MaritalStatus: "married",
+		Allergies: []models.Allergy{{Substance: "青霉素", Reaction: "皮疹、瘙痒", Severity: "moderate"}},
+		Diagnoses: []models.Diagnosis{{Name: "原发性高血压", Date: "2019-05-01", Status: "chronic"}},
+		Height:    "172", Weight: "70.5", MaritalStatus: "married",
 		PastHistory: "2015 年阑尾切除术。", FamilyHistory: "父亲患高血压。",
 	}, actx)
 	if err != nil {
