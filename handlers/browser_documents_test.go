@@ -212,8 +212,11 @@ func TestDocumentsJourneyInBrowser(t *testing.T) {
 
 		// Delete the PDF's document through its confirmation page.
 		p.Go(t, base+pdfDoc)
-		p.Click(t, "[data-testid=delete-link]")
-		p.Eval(t, `new Promise(r => setTimeout(r, 300))`, nil)
+		// Follow the link by its address: a click's navigation can race the next
+		// evaluation ("target navigated or closed").
+		var del string
+		p.Eval(t, `document.querySelector("[data-testid=delete-link]").getAttribute("href")`, &del)
+		p.Go(t, base+del)
 		if !strings.Contains(p.Text(t, "main"), "无法恢复") {
 			t.Fatalf("delete confirmation: %s", p.Text(t, "main"))
 		}

@@ -84,7 +84,7 @@ func TestGrantJourneyInTwoBrowsers(t *testing.T) {
 	dp.SetValue(t, "#f-code", ta.totpNow(t))
 	dp.Submit(t, `form[action="/login/mfa"]`)
 	dp.Go(t, base+"/clinic")
-	dp.Click(t, `[data-testid="queue-item"] a`)
+	dp.Follow(t, `[data-testid="queue-item"] a`)
 	main := dp.Text(t, "main")
 	for _, want := range []string{"青霉素", "血常规报告", "最近空腹血糖偏高"} {
 		if !strings.Contains(main, want) {
@@ -98,7 +98,7 @@ func TestGrantJourneyInTwoBrowsers(t *testing.T) {
 	}
 	look(dp, "journey-doctor-consultation")
 	docLink := fmt.Sprintf(`main a[href="/clinic/consultations/%d/documents/%d"]`, id, lab)
-	dp.Click(t, docLink)
+	dp.Follow(t, docLink)
 	if d := dp.Text(t, "main"); !strings.Contains(d, "血常规报告") {
 		t.Fatalf("the granted report does not open: %s", d)
 	}
@@ -110,7 +110,7 @@ func TestGrantJourneyInTwoBrowsers(t *testing.T) {
 	look(pp, "journey-patient-revoked")
 
 	// The doctor's next click, on the page loaded before the revocation, is a 404.
-	dp.Click(t, docLink)
+	dp.Follow(t, docLink)
 	if title := dp.Title(t); !strings.Contains(title, "页面不存在") {
 		t.Errorf("after the revocation the report still opens: %q %s", title, dp.Text(t, "main"))
 	}

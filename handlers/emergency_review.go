@@ -88,7 +88,7 @@ func (a *App) renderEmergencyReview(c echo.Context, status int, id int64, p emer
 	if err != nil {
 		return err
 	}
-	d, err := a.consultations.EmergencyReview(c.Request().Context(), u, id)
+	d, err := a.consultations.EmergencyReview(c.Request().Context(), u, id, a.actor(c))
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,8 @@ const (
 const (
 	AuditEmergencyRequest = "emergency.request"
 	AuditEmergencyReview  = "emergency.review"
+	// AuditEmergencyReviewView is a privacy officer opening an access for review.
+	AuditEmergencyReviewView = "emergency.review.view"
 )
 
 // EmergencyAccess is a row of emergency_accesses (migrations/*/0017_consultations.sql).

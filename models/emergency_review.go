@@ -148,8 +148,9 @@ type EmergencyDetail struct {
 }
 
 // EmergencyReview returns access id for review; NotFound when there is none.
-// officer must hold the privacy-officer capability.
-func (s *Consultations) EmergencyReview(ctx context.Context, officer *User, id int64) (*EmergencyDetail, error) {
+// officer must hold the privacy-officer capability. The justification may carry
+// health details, so each opening is audited (emergency.review.view).
+func (s *Consultations) EmergencyReview(ctx context.Context, officer *User, id int64, actx AuditContext) (*EmergencyDetail, error) {
 	if officer == nil || officer.Kind != KindStaff || !officer.Can(CapPrivacyOfficer) {
 		return nil, NotFound("")
 	}
@@ -186,6 +187,13 @@ func (s *Consultations) EmergencyReview(ctx context.Context, officer *User, id i
 	}
 	for _, r := range reads {
 		d.Reads = append(d.Reads, EmergencyRead{At: r.CreatedAt, ItemType: r.ItemType})
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, err := AppendAudit(tx, actx.Entry(AuditEmergencyReviewView, "emergency", idString(row.ID), OutcomeSuccess))
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -307,22 +308,26 @@ func TestEmergencyReview(t *testing.T) {
 			t.Fatalf("bogus status: %v", err)
 		}
 
-		d, err := e.cs.EmergencyReview(ctx, e.officer, first)
+		d, err := e.cs.EmergencyReview(ctx, e.officer, first, officerActor)
 		if err != nil || d.Justification != emergencyJustification || len(d.Reads) != 1 || d.Reads[0].ItemType != models.ItemHealthProfile {
 			t.Fatalf("detail: %+v %v", d, err)
 		}
-		if d2, err := e.cs.EmergencyReview(ctx, e.officer, second); err != nil || len(d2.Reads) != 0 {
+		if d2, err := e.cs.EmergencyReview(ctx, e.officer, second, officerActor); err != nil || len(d2.Reads) != 0 {
 			t.Fatalf("second detail (no reads yet): %+v %v", d2, err)
 		}
+		// Each opening by the officer is audited.
+		if n := countRows(t, g, "audit_log", fmt.Sprintf("action = '%s' AND actor_id = %d", models.AuditEmergencyReviewView, e.officer.ID)); n != 2 {
+			t.Fatalf("%d review views audited, want 2", n)
+		}
 		for _, u := range []*models.User{e.support, e.doctor, e.patient} {
-			if _, err := e.cs.EmergencyReview(ctx, u, first); !models.IsNotFound(err) {
+			if _, err := e.cs.EmergencyReview(ctx, u, first, officerActor); !models.IsNotFound(err) {
 				t.Fatalf("%s read the review: %v", u.Kind, err)
 			}
 			if err := e.cs.ReviewEmergency(ctx, u, first, models.EmergencyConfirm, "", officerActor); !models.IsNotFound(err) {
 				t.Fatalf("%s reviewed: %v", u.Kind, err)
 			}
 		}
-		if _, err := e.cs.EmergencyReview(ctx, e.officer, 999999); !models.IsNotFound(err) {
+		if _, err := e.cs.EmergencyReview(ctx, e.officer, 999999, officerActor); !models.IsNotFound(err) {
 			t.Fatalf("missing: %v", err)
 		}
 
@@ -340,7 +345,7 @@ func TestEmergencyReview(t *testing.T) {
 		}
 		wantErrKey(t, e.cs.ReviewEmergency(ctx, e.officer, second, models.EmergencyConfirm, "", officerActor), models.KindConflict, "emergency.review.done")
 
-		d, err = e.cs.EmergencyReview(ctx, e.officer, second)
+		d, err = e.cs.EmergencyReview(ctx, e.officer, second, officerActor)
 		if err != nil || d.ReviewStatus != models.EmergencyFlagged || d.ReviewNote != note || d.ReviewedAt == nil {
 			t.Fatalf("flagged detail: %+v %v", d, err)
 		}

@@ -15,5 +15,6 @@ func All() []any {
 		&KeyRotation{}, &KeyRotationProgress{},
 		&HealthProfileRow{},
 		&AccessEntry{},
+		&Consultation{}, &ConsultationShare{}, &ConsultationMessage{}, &EmergencyAccess{},
 	}
 }

@@ -2,6 +2,7 @@ package i18n
 
 // Consultations (issue 6): the domain's messages and notices, and the patient's pages.
 var zhConsult = map[string]string{
+	"nav.consultations":              "我的问诊",
 	"consult.question.required":      "请描述您的问题或症状。",
 	"consult.question.too_long":      "问题描述最多 2000 字。",
 	"consult.share_days.invalid":     "请选择问诊结束后医生还可查看的时长。",
@@ -118,6 +119,7 @@ var zhConsult = map[string]string{
 }
 
 var enConsult = map[string]string{
+	"nav.consultations":              "Consultations",
 	"consult.question.required":      "Describe your question or symptoms.",
 	"consult.question.too_long":      "The question can be at most 2000 characters.",
 	"consult.share_days.invalid":     "Choose how long the doctor may still see your data after the consultation ends.",

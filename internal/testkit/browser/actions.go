@@ -33,6 +33,23 @@ func (p *Page) Click(t *testing.T, selector string) {
 	do(t, p, fmt.Sprintf("click %q", selector), chromedp.Click(chromedp.CSS(selector)))
 }
 
+// Follow clicks the element (a link) and waits for the page it loads, whatever
+// its status, so what is read next is the new page and not the old one.
+func (p *Page) Follow(t *testing.T, selector string) {
+	t.Helper()
+	sel, _ := json.Marshal(selector)
+	js := `(() => {
+	const el = document.querySelector(` + string(sel) + `);
+	if (!el) throw new Error("no element matches the selector");
+	setTimeout(() => el.click());
+})()`
+	ctx, cancel := context.WithTimeout(p.ctx, timeout)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+		p.fail(t, fmt.Sprintf("follow %q", selector), err)
+	}
+}
+
 // SetValue sets the value property of an input, textarea or select directly,
 // without key events.
 func (p *Page) SetValue(t *testing.T, selector, value string) {
