@@ -13,7 +13,10 @@ import (
 
 	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/internal/config"
+	"github.com/yibao-health/portal/internal/logistics"
 	"github.com/yibao-health/portal/internal/notify"
+	"github.com/yibao-health/portal/internal/paths"
+	"github.com/yibao-health/portal/internal/payment"
 	"github.com/yibao-health/portal/internal/session"
 	"github.com/yibao-health/portal/models"
 )
@@ -55,7 +58,11 @@ type App struct {
 	// consultations is the consultation domain (issue 6): grants and every
 	// doctor read of patient data.
 	consultations *models.Consultations
-	echo          *echo.Echo
+	// orders is the shop's order domain (issue 7) with its payment providers and
+	// carriers; sim is the built-in simulated payment provider.
+	orders *models.Orders
+	sim    *payment.Simulated
+	echo   *echo.Echo
 }
 
 // New builds the Echo application: middleware in order, error handler, routes.
@@ -75,6 +82,13 @@ func New(d Deps) (*App, error) {
 	a.consultations = &models.Consultations{DB: d.DB, Accounts: d.Accounts, Docs: a.documents,
 		Health: models.NewHealthProfiles(d.DB, d.Accounts.Keys, d.Now), Policies: a.policies, Now: d.Now,
 		EmergencyWindow: d.Config.EmergencyWindow}
+	sim, err := payment.NewSimulated(d.Config.Secrets.MasterKey, paths.PaySimulated)
+	if err != nil {
+		return nil, err
+	}
+	a.sim = sim
+	a.orders = &models.Orders{DB: d.DB, Accounts: d.Accounts, Now: d.Now, Providers: map[string]payment.Provider{sim.Name(): sim},
+		Carriers: logistics.Carriers(), UnpaidTTL: d.Config.UnpaidTTL, ConsigneeCode: d.Config.ConsigneeCode}
 	a.echo.HideBanner = true
 	a.echo.HidePort = true
 	a.echo.IPExtractor = ipExtractor(d.Config.TrustedProxies)
@@ -94,6 +108,12 @@ func (a *App) Echo() *echo.Echo { return a.echo }
 
 // Consultations is the app's consultation domain (tests build fixtures with it).
 func (a *App) Consultations() *models.Consultations { return a.consultations }
+
+// Orders is the app's order domain (the sweep expires unpaid orders with it).
+func (a *App) Orders() *models.Orders { return a.orders }
+
+// Simulated is the built-in payment provider (tests sign notifications with it).
+func (a *App) Simulated() *payment.Simulated { return a.sim }
 
 // Documents is the app's documents domain (tests build fixtures with it).
 func (a *App) Documents() *models.Documents { return a.documents }

@@ -42,7 +42,10 @@ func (a *App) useMiddleware() error {
 	a.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: isDocumentFile}))
 	a.echo.Use(a.language)
 	csrfConfig := middleware.CSRFConfig{
-		Skipper:        isDocumentUpload, // checked by uploadCSRF instead (documents_upload.go)
+		// Uploads are checked by uploadCSRF instead (documents_upload.go); payment
+		// notifications come from the provider's server and are verified by their
+		// signature (models.Orders.HandlePaymentNotice), not a browser token.
+		Skipper:        func(c echo.Context) bool { return isDocumentUpload(c) || isPaymentNotification(c) },
 		TokenLookup:    "form:" + csrfField + ",header:" + csrfHeader,
 		ContextKey:     ctxCSRF,
 		CookieName:     a.cookieName("csrf"),
@@ -216,4 +219,10 @@ func safeNext(next string) string {
 		return paths.Home
 	}
 	return next
+}
+
+// isPaymentNotification reports whether the request is a provider's server-to-server
+// payment notification.
+func isPaymentNotification(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && strings.HasPrefix(c.Path(), paths.PaymentNotify+"/")
 }

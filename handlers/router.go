@@ -36,6 +36,9 @@ func (a *App) routes() {
 	a.consultRoutes()
 	a.clinicRoutes()
 	a.emergencyRoutes()
+	a.shopRoutes()
+	a.orderRoutes()
+	a.supportRoutes()
 }
 
 // authRoutes are sign-in, registration, second factor and sign-out.

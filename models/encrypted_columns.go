@@ -73,6 +73,20 @@ var EncryptedColumns = []EncryptedColumn{
 		Owner: "(SELECT c.patient_id FROM consultations c WHERE c.id = consultation_messages.consultation_id)"},
 	{Table: "emergency_accesses", Column: "justification_enc", ADColumn: "justification", Key: "id", Owner: "patient_id", Encoding: Base64},
 	{Table: "emergency_accesses", Column: "review_note_enc", ADColumn: "review_note", Key: "id", Owner: "patient_id", Encoding: Base64},
+	// Shop (issue 7): addresses and orders' consignee fields, after-sale texts,
+	// support conversations and unmask reasons; the owner is always the patient.
+	{Table: "addresses", Column: "name_enc", ADColumn: "name", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "addresses", Column: "phone_enc", ADColumn: "phone", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "addresses", Column: "street_enc", ADColumn: "street", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "orders", Column: "consignee_enc", ADColumn: "consignee", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "orders", Column: "phone_enc", ADColumn: "phone", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "orders", Column: "street_enc", ADColumn: "street", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "after_sales", Column: "reason_enc", ADColumn: "reason", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "after_sales", Column: "resolution_enc", ADColumn: "resolution", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "support_conversations", Column: "subject_enc", ADColumn: "subject", Key: "id", Owner: "user_id", Encoding: Base64},
+	{Table: "support_messages", Column: "body_enc", ADColumn: "body", Key: "id", Encoding: Base64,
+		Owner: "(SELECT sc.user_id FROM support_conversations sc WHERE sc.id = support_messages.conversation_id)"},
+	{Table: "order_unmasks", Column: "reason_enc", ADColumn: "reason", Key: "id", Owner: "user_id", Encoding: Base64},
 }
 
 // Encoding says how a column stores a ciphertext.

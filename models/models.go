@@ -16,5 +16,8 @@ func All() []any {
 		&HealthProfileRow{},
 		&AccessEntry{},
 		&Consultation{}, &ConsultationShare{}, &ConsultationMessage{}, &EmergencyAccess{},
+		&Product{}, &ProductImage{}, &CartItem{}, &Address{}, &Order{}, &OrderItem{}, &OrderEvent{},
+		&OrderAuthorization{}, &PaymentNotification{}, &AfterSale{}, &SupportConversation{}, &SupportMessage{},
+		&OrderUnmask{}, &Disclosure{},
 	}
 }

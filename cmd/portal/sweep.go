@@ -32,3 +32,24 @@ func sweep(ctx context.Context, log *slog.Logger, sessions *session.Store, accou
 		}
 	}
 }
+
+// expireOrdersEvery is how often unpaid orders past their deadline are marked
+// expired. Pages already show them expired and refuse to pay them.
+const expireOrdersEvery = time.Minute
+
+func expireOrders(ctx context.Context, log *slog.Logger, orders *models.Orders) {
+	t := time.NewTicker(expireOrdersEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := orders.ExpireUnpaid(ctx); err != nil {
+				log.Warn("expire unpaid orders", "err", err)
+			} else if n > 0 {
+				log.Info("unpaid orders expired", "count", n)
+			}
+		}
+	}
+}

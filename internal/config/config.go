@@ -43,6 +43,11 @@ type Config struct {
 	PatientIdle time.Duration
 	// EmergencyWindow is how long a doctor's break-glass access lasts.
 	EmergencyWindow time.Duration
+	// UnpaidTTL is how long an unpaid order waits before it expires.
+	UnpaidTTL time.Duration
+	// ConsigneeCode says whether the other person confirms an order placed for them
+	// with a code sent to their phone: off, optional or required.
+	ConsigneeCode string
 	// HashConcurrency bounds the argon2id hashes running at once (memory: 19 MiB each).
 	HashConcurrency int
 	// PolicyTwoPerson requires a second privacy officer to approve a policy version
@@ -101,6 +106,8 @@ var settings = []setting{
 	{"public-url", "PORTAL_PUBLIC_URL", "http://localhost:8080", "the portal's address as users reach it, used in links sent by e-mail", false},
 	{"patient-idle", "PORTAL_PATIENT_IDLE", "2h", "idle timeout of patient sessions (doctors and staff: 30m; every session ends 12h after sign-in)", false},
 	{"emergency-window", "PORTAL_EMERGENCY_WINDOW", "4h", "how long a doctor's emergency (break-glass) access lasts (15m to 24h)", false},
+	{"shop-unpaid-ttl", "PORTAL_SHOP_UNPAID_TTL", "30m", "how long an unpaid order waits before it expires (5m to 24h)", false},
+	{"shop-consignee-code", "PORTAL_SHOP_CONSIGNEE_CODE", "optional", "when ordering for someone else, their confirmation by SMS code: off, optional or required", false},
 	{"hash-concurrency", "PORTAL_HASH_CONCURRENCY", "0", "password hashes computed at once, 19 MiB each (0: one per CPU)", false},
 	{"policy-two-person", "PORTAL_POLICY_TWO_PERSON", "true", "a policy version is published only after a second privacy officer approves it (false: for one-person deployments)", false},
 	{"upload-max-file", "PORTAL_UPLOAD_MAX_FILE", "20MB", "largest file of a medical-document upload (bytes, or with KB/MB/GB)", false},
@@ -178,6 +185,14 @@ func build(get func(string) string) (Config, error) {
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(get("shutdown-timeout")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("PORTAL_SHUTDOWN_TIMEOUT: want a positive duration like 20s"))
+	}
+	if c.UnpaidTTL, err = time.ParseDuration(get("shop-unpaid-ttl")); err != nil || c.UnpaidTTL < 5*time.Minute || c.UnpaidTTL > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("PORTAL_SHOP_UNPAID_TTL: want a duration between 5m and 24h"))
+	}
+	switch c.ConsigneeCode = get("shop-consignee-code"); c.ConsigneeCode {
+	case "off", "optional", "required":
+	default:
+		errs = append(errs, fmt.Errorf("PORTAL_SHOP_CONSIGNEE_CODE: want off, optional or required"))
 	}
 	if c.EmergencyWindow, err = time.ParseDuration(get("emergency-window")); err != nil || c.EmergencyWindow < 15*time.Minute || c.EmergencyWindow > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("PORTAL_EMERGENCY_WINDOW: want a duration between 15m and 24h"))

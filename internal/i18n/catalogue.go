@@ -3,8 +3,8 @@ package i18n
 // The catalogues are merged from one file per area (messages_<area>.go holds both
 // languages of that area), so areas can grow without touching each other.
 var (
-	zh = merge(zhCore, zhAuth, zhAccount, zhDoctor, zhStaff, zhPolicy, zhConsent, zhGate, zhHealth, zhDocuments, zhAccessLog, zhDirectory, zhConsult, zhClinic, zhEmergency)
-	en = merge(enCore, enAuth, enAccount, enDoctor, enStaff, enPolicy, enConsent, enGate, enHealth, enDocuments, enAccessLog, enDirectory, enConsult, enClinic, enEmergency)
+	zh = merge(zhCore, zhAuth, zhAccount, zhDoctor, zhStaff, zhPolicy, zhConsent, zhGate, zhHealth, zhDocuments, zhAccessLog, zhDirectory, zhConsult, zhClinic, zhEmergency, zhShop, zhOrders, zhSupport)
+	en = merge(enCore, enAuth, enAccount, enDoctor, enStaff, enPolicy, enConsent, enGate, enHealth, enDocuments, enAccessLog, enDirectory, enConsult, enClinic, enEmergency, enShop, enOrders, enSupport)
 )
 
 func merge(parts ...map[string]string) map[string]string {

@@ -1,0 +1,5 @@
+package i18n
+
+var zhShop = map[string]string{}
+
+var enShop = map[string]string{}
