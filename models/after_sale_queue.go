@@ -59,3 +59,19 @@ func (o *Orders) AfterSaleQueue(ctx context.Context, staff *User, status string,
 	}
 	return rows, next, nil
 }
+
+// AfterSaleOrderID returns the order of after-sale request id, for support staff
+// (the resolve form answers on the order's page); NotFound otherwise.
+func (o *Orders) AfterSaleOrderID(ctx context.Context, staff *User, id int64) (int64, error) {
+	if !staffCan(staff, CapSupport) {
+		return 0, NotFound("")
+	}
+	var ids []int64
+	if err := o.DB.WithContext(ctx).Model(&AfterSale{}).Where("id = ?", id).Limit(1).Pluck("order_id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("orders: after-sale order: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, NotFound("")
+	}
+	return ids[0], nil
+}
