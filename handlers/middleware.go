@@ -38,7 +38,9 @@ const (
 func (a *App) useMiddleware() error {
 	a.echo.Pre(a.requestID)
 	a.echo.Use(a.accessLog, a.recoverPanic, a.securityHeaders, a.deadline)
-	a.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: a.cfg.BodyLimit, Skipper: ownBodyLimit}), doctorUploadLimit, a.documentUploadLimit)
+	a.echo.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: a.cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return ownBodyLimit(c) || isCatalogImageUpload(c) }}),
+		doctorUploadLimit, a.documentUploadLimit, catalogImageLimit)
 	a.echo.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: isDocumentFile}))
 	a.echo.Use(a.language)
 	csrfConfig := middleware.CSRFConfig{

@@ -69,7 +69,7 @@ func (c *Catalog) AddToCart(ctx context.Context, u *User, productID int64, qty i
 		for _, l := range lines {
 			if l.ProductID == productID {
 				if l.Quantity+qty > MaxLineQuantity {
-					return Invalid("quantity", "shop.cart.quantity")
+					return Invalid("quantity", "shop.cart.line_quantity")
 				}
 				return tx.Model(&CartItem{}).Where("user_id = ? AND product_id = ?", u.ID, productID).
 					Updates(map[string]any{"quantity": l.Quantity + qty, "updated_at": c.now()}).Error
@@ -130,18 +130,6 @@ func (c *Catalog) Cart(ctx context.Context, u *User) (CartSummary, error) {
 		}
 	}
 	return s, nil
-}
-
-// CartCount is the number of items in user id's cart (the header's badge).
-func CartCount(ctx context.Context, g *gorm.DB, userID int64) (int, error) {
-	var n *int64
-	if err := g.WithContext(ctx).Model(&CartItem{}).Select("SUM(quantity)").Where("user_id = ?", userID).Scan(&n).Error; err != nil {
-		return 0, fmt.Errorf("cart: count: %w", err)
-	}
-	if n == nil {
-		return 0, nil
-	}
-	return int(*n), nil
 }
 
 // CartLines is user id's cart as checkout lines: the available products only, in

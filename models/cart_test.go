@@ -58,9 +58,6 @@ func TestCart(t *testing.T) {
 		if len(cart.Lines) != 2 || cart.Lines[0].Quantity != 5 || cart.TotalFen != 5*39900+1250 || cart.Count != 6 {
 			t.Fatalf("cart %+v", cart)
 		}
-		if n, err := models.CartCount(ctx, g, e.patient.ID); err != nil || n != 6 {
-			t.Fatalf("count %d %v", n, err)
-		}
 
 		// The catalogue changes: the cart shows the new price, and a withdrawn product
 		// stays visible (to be removed) but leaves the total and the checkout lines.

@@ -73,6 +73,9 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 		if err := seedDemoConsultation(ctx, accounts, blobs, out); err != nil {
 			return err
 		}
+		if err := seedDemoShop(ctx, accounts, cfg.Secrets.MasterKey, out); err != nil {
+			return err
+		}
 	}
 	// Before serving: blobs of uploads that failed or crashed (models/documents_delete.go).
 	if n, err := models.SweepOrphanBlobs(ctx, g, blobs, time.Now().Add(-models.OrphanGrace)); err != nil {
