@@ -426,17 +426,6 @@ func (w *shopWorld) pay(t *testing.T, id int64) {
 	}
 }
 
-// postWithToken posts fields to path with the client's CSRF token, as a form on
-// any of the client's own pages would.
-func postWithToken(c *webclient.Client, path string, fields url.Values) *webclient.Response {
-	c.Get("/")
-	hdr := http.Header{"Origin": {c.Base.Scheme + "://" + c.Base.Host}}
-	if ck := c.Cookie("csrf"); ck != nil {
-		hdr.Set("X-CSRF-Token", ck.Value)
-	}
-	return c.Do(http.MethodPost, path, "application/x-www-form-urlencoded", strings.NewReader(fields.Encode()), hdr)
-}
-
 // typed is what a re-rendered form shows (the values kept) with changes: what the
 // user submits after correcting a field.
 func typed(f *webclient.Form, changes url.Values) url.Values {
