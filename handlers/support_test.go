@@ -16,11 +16,11 @@ import (
 // supportWorld is two patients with a paid order each, a verified doctor, and
 // staff with support, privacy_officer and admin.
 type supportWorld struct {
-	ta                      *testApp
-	patient, other          *models.User
-	order, otherOrder       int64
-	orderNo                 string
-	product                 int64
+	ta                *testApp
+	patient, other    *models.User
+	order, otherOrder int64
+	orderNo           string
+	product           int64
 }
 
 const (
@@ -68,7 +68,7 @@ func (w *supportWorld) paidOrder(t *testing.T, u *models.User) int64 {
 	ctx := context.Background()
 	orders := w.ta.app.Orders()
 	id, err := orders.Checkout(ctx, u, models.CheckoutInput{IdempotencyKey: models.NewIdempotencyKey(),
-		Lines: []models.CartLine{{ProductID: w.product, Quantity: 2}},
+		Lines:     []models.CartLine{{ProductID: w.product, Quantity: 2}},
 		Consignee: models.Consignee{Name: spConsigneeName, Phone: spConsignee, RegionCode: "110105", Street: spStreet, Postcode: "100022"}},
 		models.AuditContext{ActorKind: models.ActorPatient, ActorID: u.ID, RequestID: "test"})
 	if err != nil {

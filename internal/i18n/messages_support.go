@@ -129,6 +129,11 @@ var zhSupport = map[string]string{
 	"stafforders.after_sales.status":      "未知的售后状态。",
 	"stafforders.timeline.title":          "订单进度",
 	"stafforders.event.after_sale":        "售后",
+	"stafforders.console.orders":          "按状态处理订单：发货、标记送达；收货人信息默认脱敏。",
+	"stafforders.console.after_sales":     "处理退款、退货和争议申请。",
+	"support.console.desc":                "回复用户的咨询。",
+	"support.account.lead":                "有关订单或账户的问题，可以联系客服；往来消息都会保留。",
+	"support.account.link":                "联系客服",
 }
 
 var enSupport = map[string]string{
@@ -257,4 +262,9 @@ var enSupport = map[string]string{
 	"stafforders.after_sales.status":      "Unknown after-sale status.",
 	"stafforders.timeline.title":          "Timeline",
 	"stafforders.event.after_sale":        "After-sale",
+	"stafforders.console.orders":          "Orders by status: ship, mark delivered; recipients masked by default.",
+	"stafforders.console.after_sales":     "Decide refund, return and dispute requests.",
+	"support.console.desc":                "Answer users' questions.",
+	"support.account.lead":                "Questions about an order or your account? Contact support; every message is kept.",
+	"support.account.link":                "Contact support",
 }
