@@ -181,6 +181,8 @@ func eventDetail(c echo.Context, e models.OrderEvent) string {
 	switch {
 	case e.Detail == "":
 		return ""
+	case e.ToStatus == models.OrderRefunded && e.FromStatus != e.ToStatus:
+		return t(c, "orders.event.after_sale.approved") // the refund that approval made
 	case strings.HasPrefix(e.Detail, "after_sale:"):
 		return t(c, "orders.event.after_sale."+strings.TrimPrefix(e.Detail, "after_sale:"))
 	case e.ToStatus == models.OrderShipped:
