@@ -170,8 +170,7 @@ func TestDocumentsJourneyInBrowser(t *testing.T) {
 			{"", "image/jpeg", `filename="document.jpg"; filename*=UTF-8''%E8%83%B8`, len(photo)}} {
 			if doc.path == "" {
 				p.Go(t, base+"/health/documents")
-				p.Click(t, `[data-testid=documents-list] li:first-child a`)
-				p.Eval(t, `new Promise(r => setTimeout(r, 300))`, nil)
+				p.Follow(t, `[data-testid=documents-list] li:first-child a`)
 				doc.path = strings.TrimPrefix(p.Location(t), base)
 			} else {
 				p.Go(t, base+doc.path)
