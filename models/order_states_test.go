@@ -32,7 +32,9 @@ func TestEveryOrderActionInEveryState(t *testing.T) {
 					t.Fatalf("reaching %s: %v", state, err)
 				}
 			}
-			pay := func() { step(e.orders.HandlePaymentNotice(ctx, "simulated", e.notice(t, id, 79800, true, fmt.Sprint("R", n)))) }
+			pay := func() {
+				step(e.orders.HandlePaymentNotice(ctx, "simulated", e.notice(t, id, 79800, true, fmt.Sprint("R", n))))
+			}
 			switch state {
 			case models.OrderAwaitingPayment:
 			case models.OrderCancelled:
