@@ -11,6 +11,7 @@ import (
 	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 	"github.com/yibao-health/portal/models"
+	"github.com/yibao-health/portal/views/components"
 	"github.com/yibao-health/portal/views/stafforders"
 )
 
@@ -40,7 +41,7 @@ func (a *App) showStaffOrders(c echo.Context) error {
 	}
 	for _, r := range rows {
 		p.Rows = append(p.Rows, stafforders.QueueRow{Href: paths.StaffOrder(r.ID), OrderNo: r.OrderNo, Status: t(c, "stafforders.status."+r.Status),
-			Consignee: r.ConsigneeMasked, Phone: r.PhoneMasked, Items: itemNames(c, r.Items), Total: stafforders.Yuan(r.TotalFen),
+			Consignee: r.ConsigneeMasked, Phone: r.PhoneMasked, Items: itemNames(c, r.Items), Total: components.Yuan(r.TotalFen),
 			Created: i18n.ShortTime(r.CreatedAt)})
 	}
 	if next != 0 {
@@ -97,7 +98,7 @@ func (a *App) renderStaffOrder(c echo.Context, status int, id int64, st orderSta
 	if err != nil {
 		return err
 	}
-	p := stafforders.OrderProps{ID: d.ID, OrderNo: d.OrderNo, Status: t(c, "stafforders.status."+d.Status), Total: stafforders.Yuan(d.TotalFen),
+	p := stafforders.OrderProps{ID: d.ID, OrderNo: d.OrderNo, Status: t(c, "stafforders.status."+d.Status), Total: components.Yuan(d.TotalFen),
 		Created: i18n.ShortTime(d.CreatedAt), Consignee: d.Consignee.Name, Phone: d.Consignee.Phone, Street: d.Consignee.Street,
 		Region: d.Place.Text(), Postcode: d.Consignee.Postcode, Tracking: d.Order.TrackingNo, Carrier: a.carrierName(d.Order.Carrier),
 		Errors: st.errs, CanShip: models.CanTransition(d.Order.Status, models.OrderShipped),
@@ -123,8 +124,8 @@ func (a *App) renderStaffOrder(c echo.Context, status int, id int64, st orderSta
 		p.Carriers = append(p.Carriers, stafforders.Option{Value: code, Label: a.orders.Carriers[code].Name()})
 	}
 	for _, it := range d.Items {
-		p.Lines = append(p.Lines, stafforders.Line{Name: itemName(c, it), Unit: stafforders.Yuan(it.UnitFen), Quantity: strconv.Itoa(it.Quantity),
-			Subtotal: stafforders.Yuan(it.UnitFen * int64(it.Quantity))})
+		p.Lines = append(p.Lines, stafforders.Line{Name: itemName(c, it), Unit: components.Yuan(it.UnitFen), Quantity: strconv.Itoa(it.Quantity),
+			Subtotal: components.Yuan(it.UnitFen * int64(it.Quantity))})
 	}
 	for _, e := range d.Events {
 		p.Events = append(p.Events, a.orderEvent(c, e))

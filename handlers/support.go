@@ -10,7 +10,7 @@ import (
 	"github.com/yibao-health/portal/internal/i18n"
 	"github.com/yibao-health/portal/internal/paths"
 	"github.com/yibao-health/portal/models"
-	"github.com/yibao-health/portal/views/stafforders"
+	"github.com/yibao-health/portal/views/components"
 	"github.com/yibao-health/portal/views/support"
 )
 
@@ -122,7 +122,7 @@ func (a *App) preselectOrder(c echo.Context, u *models.User, raw string, opts *[
 
 func (a *App) orderOption(c echo.Context, o models.OrderSummary) support.OrderOption {
 	return support.OrderOption{Value: strconv.FormatInt(o.ID, 10),
-		Label: o.OrderNo + " · " + t(c, "stafforders.status."+o.Status) + " · " + stafforders.Yuan(o.TotalFen)}
+		Label: o.OrderNo + " · " + t(c, "stafforders.status."+o.Status) + " · " + components.Yuan(o.TotalFen)}
 }
 
 // supportRow is one conversation in a list.

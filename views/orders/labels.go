@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 
 	"github.com/yibao-health/portal/internal/i18n"
@@ -16,15 +15,6 @@ const primaryLinkClass = "inline-flex min-h-11 shrink-0 items-center justify-cen
 const secondaryButtonClass = "inline-flex min-h-11 cursor-pointer items-center justify-center rounded-md border border-brand-700 bg-white px-4 py-2 text-sm font-semibold text-brand-800 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-700"
 
 const panelClass = "rounded-xl border border-ink-200 bg-white p-5 shadow-sm sm:p-6"
-
-// Yuan shows an amount in fen as ¥ with two decimals, in integers only.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
-}
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -104,7 +94,7 @@ func authText(ctx context.Context, a *Authorization) string {
 }
 
 // lineTotal is one line's amount.
-func lineTotal(it Item) string { return Yuan(it.UnitFen * int64(it.Quantity)) }
+func lineTotal(it Item) string { return components.Yuan(it.UnitFen * int64(it.Quantity)) }
 
 // kindOptions are the after-sale kinds, after a "choose" prompt.
 func kindOptions(ctx context.Context, kinds []string) []components.Option {

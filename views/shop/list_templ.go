@@ -304,9 +304,9 @@ func List(page layouts.Page, p ListProps) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var17 string
-						templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(Yuan(pr.PriceFen))
+						templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(components.Yuan(pr.PriceFen))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/shop/list.templ`, Line: 41, Col: 98}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/shop/list.templ`, Line: 41, Col: 109}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 						if templ_7745c5c3_Err != nil {

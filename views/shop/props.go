@@ -4,7 +4,6 @@ package shop
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 
@@ -15,15 +14,6 @@ import (
 // Kinds are the product kinds in display order (models.ProductKinds; views do not
 // import models).
 var Kinds = []string{"checkup", "medicine", "device", "service"}
-
-// Yuan shows fen as "¥399.00": integer arithmetic only, never a float.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
-}
 
 // Product is a product as the public sees it.
 type Product struct {

@@ -4,7 +4,6 @@ package staffcatalog
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 
@@ -86,7 +85,6 @@ func listURL(q string, after int64) string {
 }
 
 // yuan shows fen as "¥399.00" (integers only).
-func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }
 
 func idStr(n int64) string { return strconv.FormatInt(n, 10) }
 

@@ -3,8 +3,6 @@
 // after-sale queue.
 package stafforders
 
-import "strconv"
-
 // Tab is one status tab of a queue.
 type Tab struct {
 	Label, Href string
@@ -80,17 +78,4 @@ type AfterSalesProps struct {
 	Tabs        []Tab
 	Rows        []AfterSaleRow
 	Next, First string
-}
-
-// Yuan formats fen as ¥ with two decimals, in integers only.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	cents := strconv.FormatInt(fen%100, 10)
-	if len(cents) == 1 {
-		cents = "0" + cents
-	}
-	return sign + "¥" + strconv.FormatInt(fen/100, 10) + "." + cents
 }
