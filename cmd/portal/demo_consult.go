@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/yibao-health/portal/internal/blob"
 	"github.com/yibao-health/portal/models"
@@ -64,8 +63,8 @@ func seedDemoConsultation(ctx context.Context, accounts *models.Accounts, blobs 
 	if err != nil {
 		return fmt.Errorf("demo: consultation: %w", err)
 	}
-	fmt.Fprintf(out, "Demo consultation %d: 13800000001 shares allergies and one lab report with 13900000001 (%s)\n",
-		id, time.Duration(in.ShareDays)*24*time.Hour)
+	fmt.Fprintf(out, "Demo consultation %d: 13800000001 shares allergies and one lab report with 13900000001 (while open, then %d days)\n",
+		id, in.ShareDays)
 	return nil
 }
 
