@@ -14,6 +14,7 @@ import (
 
 	"github.com/yibao-health/portal/handlers"
 	"github.com/yibao-health/portal/internal/keys"
+	"github.com/yibao-health/portal/internal/payment"
 	"github.com/yibao-health/portal/internal/testkit/webclient"
 	"github.com/yibao-health/portal/models"
 )
@@ -27,9 +28,13 @@ const (
 	canaryLab       = "LABCANARY"    // the lab report shared with the granted doctor
 	canaryRecord    = "RECORDCANARY" // a record shared with nobody
 	canaryQuestion  = "QUESTIONCANARY"
+	canaryStreet    = "STREETCANARY"  // the street of the owner's order and saved address
+	canaryPhone     = "13912345678"   // the recipient's phone on that order
+	canarySupport   = "SUPPORTCANARY" // the owner's support conversation
 )
 
-var allCanaries = []string{canaryAllergy, canaryDiagnosis, canaryHistory, canaryLab, canaryRecord, canaryQuestion}
+var allCanaries = []string{canaryAllergy, canaryDiagnosis, canaryHistory, canaryLab, canaryRecord, canaryQuestion,
+	canaryStreet, canaryPhone, canarySupport}
 
 // matrixWorld is the fixture of the authorization matrix: an owner with a health
 // profile and two documents; consultations with four doctors in every grant state
@@ -43,6 +48,10 @@ type matrixWorld struct {
 	cActive, cRevoked int64 // owner's consultations
 	cExpired, cOther  int64 // cOther: the other patient with doctor "no grant"
 	emergency         int64
+	order, address    int64 // the owner's paid order (with an after-sale request) and saved address
+	conversation      int64 // the owner's support conversation
+	afterSale         int64
+	product           int64
 	clients           map[string]*webclient.Client
 	users             map[string]*models.User
 	sees              map[string][]string // canaries each principal may see
@@ -137,6 +146,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	ta.clock.Advance(25 * time.Hour) // past the expired doctor's one day; the others are open
 	w.cOther = start(w.other, pNoGrant, models.Scope{Categories: models.DocumentCategories, DocumentIDs: []int64{otherDoc}}, 7)
 	w.emergency = matrixEmergency(t, ta, w.users[pEmergency].ID, w.owner.ID)
+	w.matrixShop(t)
 
 	w.consultationOf = map[string]int64{pGranted: w.cActive, pRevoked: w.cRevoked, pExpired: w.cExpired, pNoGrant: w.cOther}
 	w.sees = map[string][]string{
@@ -145,6 +155,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 		pRevoked:   {canaryQuestion}, // the thread stays theirs; no patient data
 		pExpired:   {canaryQuestion},
 		pEmergency: {canaryAllergy, canaryDiagnosis, canaryHistory},
+		pSupport:   {canarySupport}, // support reads conversations; the contact stays masked
 	}
 	w.principalsInOrder = []string{pAnon, pOwner, pOther, pGranted, pNoGrant, pRevoked, pExpired, pEmergency, pSupport, pPrivacy, pAdmin}
 	w.clients[pAnon] = webclient.New(t, ta.url)
@@ -213,7 +224,9 @@ func matrixEmergency(t *testing.T, ta *testApp, doctor, patient int64) int64 {
 // under them is in the matrix, found from the route table (a new route is covered
 // without editing this test, and a parameter the matrix cannot fill fails it).
 var patientDataPrefixes = []string{"/health", "/documents", "/account/identity", "/account/access-log", "/account/consents",
-	"/consultations", "/clinic", "/staff/emergency"}
+	"/consultations", "/clinic", "/staff/emergency",
+	"/orders", "/checkout", "/cart", "/support", "/account/addresses", "/account/disclosures",
+	"/staff/orders", "/staff/after-sales", "/staff/support"}
 
 func touchesPatientData(path string) bool {
 	for _, p := range patientDataPrefixes {
@@ -256,6 +269,16 @@ func (w *matrixWorld) fill(t *testing.T, p, path string) string {
 			v = w.lab
 		case s == ":id" && (strings.HasPrefix(path, "/clinic/emergency") || strings.HasPrefix(path, "/staff/emergency")):
 			v = w.emergency
+		case s == ":id" && (strings.HasPrefix(path, "/orders") || strings.HasPrefix(path, "/staff/orders")):
+			v = w.order
+		case s == ":id" && (strings.HasPrefix(path, "/support") || strings.HasPrefix(path, "/staff/support")):
+			v = w.conversation
+		case s == ":id" && strings.HasPrefix(path, "/staff/after-sales"):
+			v = w.afterSale
+		case s == ":id" && strings.HasPrefix(path, "/account/addresses"):
+			v = w.address
+		case s == ":product":
+			v = w.product
 		default:
 			t.Fatalf("matrix: no value for %s in %s: teach fill()", s, path)
 		}
@@ -301,6 +324,8 @@ func (w *matrixWorld) admitted(p string, acc handlers.Access, path string) bool 
 		return slices.Contains(doctors, p)
 	case acc == handlers.Staff(models.CapPrivacyOfficer):
 		return p == pPrivacy
+	case acc == handlers.Staff(models.CapSupport):
+		return p == pSupport
 	}
 	return false
 }
@@ -381,5 +406,53 @@ func (w *matrixWorld) expectNoLeak(t *testing.T, p, path string, res *webclient.
 		if strings.Contains(body, c) && !slices.Contains(w.sees[p], c) {
 			t.Errorf("GET %s as %s: response contains %s", path, p, c)
 		}
+	}
+}
+
+// matrixShop gives the owner a paid order for another person (its street and phone
+// are canaries) with an after-sale request, a saved address and a support
+// conversation; the other patient has a cart, so their checkout page exists too.
+func (w *matrixWorld) matrixShop(t *testing.T) {
+	t.Helper()
+	ta, ctx := w.ta, context.Background()
+	now := ta.clock.Now().UTC()
+	p := models.Product{Kind: models.ProductDevice, NameZh: "血压计", NameEn: "BP monitor", DescriptionZh: "-", DescriptionEn: "-",
+		PriceFen: 19900, Available: true, CreatedAt: now, UpdatedAt: now}
+	if err := ta.db.Create(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	w.product = p.ID
+	for _, u := range []*models.User{w.owner, w.other} {
+		if err := ta.db.Create(&models.CartItem{UserID: u.ID, ProductID: p.ID, Quantity: 1, UpdatedAt: now}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	orders := ta.app.Orders()
+	actx := models.AuditContext{ActorKind: models.ActorPatient, RequestID: "matrix"}
+	cons := models.Consignee{Name: "王秀英", Phone: canaryPhone, RegionCode: "110105", Street: canaryStreet + " 88 号", Postcode: "100022"}
+	var err error
+	if w.address, err = orders.SaveAddress(ctx, w.owner, cons); err != nil {
+		t.Fatal(err)
+	}
+	w.order, err = orders.Checkout(ctx, w.owner, models.CheckoutInput{IdempotencyKey: models.NewIdempotencyKey(),
+		Lines: []models.CartLine{{ProductID: p.ID, Quantity: 1}}, Consignee: cons, ForOther: true,
+		Authorization: models.OtherAuthorization{Confirmed: true, Relationship: "parent"}}, actx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.db.Create(&models.CartItem{UserID: w.owner.ID, ProductID: p.ID, Quantity: 1, UpdatedAt: now}).Error; err != nil {
+		t.Fatal(err)
+	}
+	var o models.Order
+	ta.db.First(&o, w.order)
+	if err := orders.HandlePaymentNotice(ctx, "simulated", payment.Notice{NotificationID: "M1", OrderNo: o.OrderNo, AmountFen: o.TotalFen, Paid: true}); err != nil {
+		t.Fatal(err)
+	}
+	if w.afterSale, err = orders.RequestAfterSale(ctx, w.owner, w.order, models.AfterSaleDispute, "与描述不符", actx); err != nil {
+		t.Fatal(err)
+	}
+	support := &models.Support{DB: ta.db, Accounts: ta.accounts, Now: ta.clock.Now}
+	if w.conversation, err = support.OpenConversation(ctx, w.owner, canarySupport, "请问什么时候发货？", &w.order, actx); err != nil {
+		t.Fatal(err)
 	}
 }
