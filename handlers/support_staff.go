@@ -133,6 +133,11 @@ func (a *App) renderSupportThread(c echo.Context, status int, staff bool, draft 
 	if err != nil {
 		return err
 	}
+	if staff {
+		if err := a.supportDomain().StaffViewed(ctx, u, id, a.actor(c)); err != nil {
+			return err
+		}
+	}
 	p := support.ThreadProps{Staff: staff, ID: th.ID, Subject: th.Subject, Status: t(c, "support.status."+th.Status),
 		Opened: i18n.ShortTime(th.CreatedAt), Closed: th.Status == models.SupportClosed, OrderNo: th.OrderNo, Earlier: th.Earlier,
 		Errors: errs, Draft: draft, MaxMessage: models.MaxSupportMessage, ReplyAction: threadPath(staff, id) + "/messages",

@@ -229,6 +229,12 @@ func TestSupportConversationFlow(t *testing.T) {
 	if !st.HasText("138****8101") || strings.Contains(st.Body, spPatient) {
 		t.Fatalf("staff thread shows the patient unmasked or not at all: %s", st.Text())
 	}
+	// policy: C4.3 — support opening a patient's conversation is audited.
+	var viewed int64
+	w.ta.db.Table("audit_log").Where("action = ? AND object_id = ?", models.AuditSupportView, id).Count(&viewed)
+	if viewed != 1 {
+		t.Fatalf("%d audit rows for support opening the conversation, want 1", viewed)
+	}
 	if _, ok := st.FindForm("/staff/orders/" + o); ok || !strings.Contains(st.Body, `href="/staff/orders/`+o+`"`) {
 		t.Fatal("order number does not link to the staff order page")
 	}

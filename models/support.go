@@ -30,6 +30,8 @@ const (
 	AuditSupportOpen  = "support.open"
 	AuditSupportReply = "support.reply"
 	AuditSupportClose = "support.close"
+	// AuditSupportView is support staff opening a patient's conversation.
+	AuditSupportView = "support.view"
 )
 
 // Support is the support-conversation domain: a patient talks to support staff,
@@ -244,6 +246,18 @@ func (s *Support) Close(ctx context.Context, u *User, id int64, actx AuditContex
 		}
 		_, err = AppendAudit(tx, actx.Entry(AuditSupportClose, "support_conversation", idString(c.ID), OutcomeSuccess).
 			With(map[string]string{"by": u.Kind}))
+		return err
+	})
+}
+
+// StaffViewed audits support staff opening conversation id: patients' messages are
+// personal data, and staff access to them is monitored (C4.3).
+func (s *Support) StaffViewed(ctx context.Context, staff *User, id int64, actx AuditContext) error {
+	if !staffCan(staff, CapSupport) {
+		return NotFound("")
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, err := AppendAudit(tx, actx.Entry(AuditSupportView, "support_conversation", idString(id), OutcomeSuccess))
 		return err
 	})
 }
