@@ -335,9 +335,6 @@ func (w *matrixWorld) admitted(p string, acc handlers.Access, path string) bool 
 // visitor) elsewhere, and no principal ever receives data outside its own set,
 // whatever ids are put into the path or the query string.
 func TestAuthorizationMatrix(t *testing.T) {
-	if testing.Short() {
-		t.Skip("signs in eleven principals")
-	}
 	w := newMatrixWorld(t)
 	routes := 0
 	for _, r := range w.ta.app.Echo().Routes() {

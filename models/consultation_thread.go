@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -50,17 +48,6 @@ func participant(tx *gorm.DB, u *User, id int64) (*Consultation, error) {
 	return &c, nil
 }
 
-func cleanMessage(body string) (string, error) {
-	body = strings.TrimSpace(body)
-	switch n := utf8.RuneCountInString(body); {
-	case n == 0:
-		return "", Invalid("body", "consult.message.required")
-	case n > MaxMessage:
-		return "", Invalid("body", "consult.message.too_long")
-	}
-	return body, nil
-}
-
 // appendMessage stores one encrypted message of c from sender.
 func (s *Consultations) appendMessage(tx *gorm.DB, c *Consultation, senderID int64, kind, body string, now time.Time) error {
 	m := ConsultationMessage{ConsultationID: c.ID, SenderID: senderID, Kind: kind, BodyEnc: "-", CreatedAt: now}
@@ -78,7 +65,7 @@ func (s *Consultations) appendMessage(tx *gorm.DB, c *Consultation, senderID int
 // open consultation. The doctor's first message makes a new consultation active.
 // The other side is notified (without the text).
 func (s *Consultations) Post(ctx context.Context, u *User, id int64, body string, actx AuditContext) error {
-	body, err := cleanMessage(body)
+	body, err := requiredText("body", "consult.message", body, MaxMessage)
 	if err != nil {
 		return err
 	}
@@ -124,7 +111,7 @@ func (s *Consultations) Post(ctx context.Context, u *User, id int64, body string
 func (s *Consultations) Close(ctx context.Context, u *User, id int64, advice string, actx AuditContext) error {
 	var err error
 	if u != nil && u.Kind == KindDoctor {
-		if advice, err = cleanMessage(advice); err != nil {
+		if advice, err = requiredText("advice", "consult.message", advice, MaxMessage); err != nil {
 			return Invalid("advice", "consult.advice.required")
 		}
 	}

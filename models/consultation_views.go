@@ -277,7 +277,7 @@ func ageAt(birthday string, now time.Time) int {
 	if err != nil {
 		return 0
 	}
-	today := now.In(time.FixedZone("CST", 8*3600))
+	today := now.In(ChinaTime)
 	age := today.Year() - b.Year()
 	if today.Month() < b.Month() || (today.Month() == b.Month() && today.Day() < b.Day()) {
 		age--

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -113,17 +112,6 @@ var AfterSaleKinds = []string{AfterSaleRefund, AfterSaleReturn, AfterSaleDispute
 // afterSaleFrom are the order states an after-sale request may be made in.
 var afterSaleFrom = []string{OrderPaid, OrderShipped, OrderDelivered, OrderCompleted}
 
-func cleanText(field, requiredKey, longKey, s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0:
-		return "", Invalid(field, requiredKey)
-	case n > MaxAfterSaleText:
-		return "", Invalid(field, longKey)
-	}
-	return s, nil
-}
-
 // RequestAfterSale opens a refund, return or dispute on the patient's own paid
 // order, with a reason; one open request per order.
 func (o *Orders) RequestAfterSale(ctx context.Context, u *User, id int64, kind, reason string, actx AuditContext) (int64, error) {
@@ -131,7 +119,7 @@ func (o *Orders) RequestAfterSale(ctx context.Context, u *User, id int64, kind, 
 	if !slices.Contains(AfterSaleKinds, kind) {
 		p.Add("kind", "shop.after_sale.kind")
 	}
-	reason, err := cleanText("reason", "shop.after_sale.reason.required", "shop.after_sale.reason.too_long", reason)
+	reason, err := requiredText("reason", "shop.after_sale.reason", reason, MaxAfterSaleText)
 	if err != nil {
 		p = append(p, AsError(err))
 	}
@@ -182,7 +170,7 @@ func (o *Orders) ResolveAfterSale(ctx context.Context, staff *User, id int64, ap
 	if !staffCan(staff, CapSupport) {
 		return NotFound("")
 	}
-	note, err := cleanText("note", "shop.after_sale.note.required", "shop.after_sale.note.too_long", note)
+	note, err := requiredText("note", "shop.after_sale.note", note, MaxAfterSaleText)
 	if err != nil {
 		return err
 	}
@@ -232,7 +220,7 @@ func (o *Orders) UnmaskConsignee(ctx context.Context, staff *User, id int64, rea
 	if !staffCan(staff, CapSupport) {
 		return Consignee{}, NotFound("")
 	}
-	reason, err := cleanText("reason", "shop.unmask.reason.required", "shop.unmask.reason.too_long", reason)
+	reason, err := requiredText("reason", "shop.unmask.reason", reason, MaxAfterSaleText)
 	if err != nil {
 		return Consignee{}, err
 	}

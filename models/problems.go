@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problems collects every field error of one form submission, so the form can show
@@ -55,4 +56,17 @@ func FieldErrors(err error) map[string]*Error {
 		return map[string]*Error{e.Field: e}
 	}
 	return nil
+}
+
+// requiredText trims s and requires 1 to limit characters: the problems are
+// keyPrefix+".required" and keyPrefix+".too_long" on field.
+func requiredText(field, keyPrefix, s string, limit int) (string, error) {
+	s = strings.TrimSpace(s)
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return "", Invalid(field, keyPrefix+".required")
+	case n > limit:
+		return "", Invalid(field, keyPrefix+".too_long")
+	}
+	return s, nil
 }

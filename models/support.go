@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -84,17 +82,6 @@ type SupportThread struct {
 	Earlier bool
 }
 
-func cleanSupportText(field, s string, limit int) (string, error) {
-	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0:
-		return "", Invalid(field, "support."+field+".required")
-	case n > limit:
-		return "", Invalid(field, "support."+field+".too_long")
-	}
-	return s, nil
-}
-
 // OpenConversation starts patient's conversation with subject and a first
 // message, about orderID when given — only the patient's own order (NotFound
 // otherwise). Returns the conversation id.
@@ -103,11 +90,11 @@ func (s *Support) OpenConversation(ctx context.Context, patient *User, subject, 
 		return 0, NotFound("")
 	}
 	var p Problems
-	subject, err := cleanSupportText("subject", subject, MaxSupportSubject)
+	subject, err := requiredText("subject", "support.subject", subject, MaxSupportSubject)
 	if err != nil {
 		p = append(p, AsError(err))
 	}
-	body, err = cleanSupportText("body", body, MaxSupportMessage)
+	body, err = requiredText("body", "support.body", body, MaxSupportMessage)
 	if err != nil {
 		p = append(p, AsError(err))
 	}
@@ -194,7 +181,7 @@ func supportParticipant(tx *gorm.DB, u *User, id int64) (*SupportConversation, e
 // conversation, support staff on any (a staff reply reopens a closed one, so a
 // follow-up is never lost). A staff reply tells the patient, without the text.
 func (s *Support) Reply(ctx context.Context, u *User, id int64, body string, actx AuditContext) error {
-	body, err := cleanSupportText("body", body, MaxSupportMessage)
+	body, err := requiredText("body", "support.body", body, MaxSupportMessage)
 	if err != nil {
 		return err
 	}
